@@ -1,0 +1,1 @@
+// The web page entry; the components live beside it.
