@@ -12,6 +12,12 @@ program
 // Each command lives in its own module under ./commands and registers itself here.
 const registrations: Array<Promise<{ register(program: Command): void }>> = [
   // commands: (one import per line; keep sorted)
+  import('./commands/board-files'),
+  import('./commands/probe'),
+  import('./commands/repl'),
+  import('./commands/sync'),
+  import('./commands/check'),
+  import('./commands/inspect'),
   import('./commands/ports'),
 ];
 for (const mod of await Promise.all(registrations)) mod.register(program);
