@@ -1,0 +1,149 @@
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import type { Plan } from '../../../protocol/plan';
+import type { SyncEvent } from '../../../protocol/sync';
+import { listPorts } from '../../ports';
+import { readProject, type Project } from '../../project-files';
+import { syncOneBoard, type BoardReport } from '../../sync-runner';
+import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes';
+import { colours as c, formatBytes, printJson, table } from '../output';
+
+interface SyncCliOptions {
+  port: string[];
+  all?: boolean;
+  dest: string;
+  delete?: boolean;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command('plan <dir>')
+    .description('dry run: what a sync would do on the board, file by file, with reasons')
+    .option('-p, --port <port>', 'serial port path, "auto" or "virtual"', collect, [])
+    .option('--dest <dir>', 'folder on the board to sync into (default: the board\'s current folder)', '')
+    .option('--delete', 'also plan removing board files under the destination that are not in the source')
+    .option('--json', 'machine-readable output')
+    .action((dir: string, opts: SyncCliOptions) => run(dir, opts, true));
+  program
+    .command('sync <dir>')
+    .description('send to the board what it can load and what changed; several --port (or --all) sync a classroom in parallel')
+    .option('-p, --port <port>', 'serial port path, "auto" or "virtual"; repeat for several boards', collect, [])
+    .option('--all', 'every MicroPython-looking port on this machine')
+    .option('--dest <dir>', 'folder on the board to sync into (default: the board\'s current folder)', '')
+    .option('--delete', 'remove board files under the destination that are not in the source')
+    .option('--json', 'machine-readable output')
+    .action((dir: string, opts: SyncCliOptions) => run(dir, opts, false));
+}
+
+async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<void> {
+  let project: Project;
+  try {
+    project = await readProject(dir);
+  } catch (error) {
+    process.stderr.write(`mpysync: ${(error as Error).message}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  let ports = opts.port.length ? opts.port : ['auto'];
+  if (opts.all) {
+    ports = (await listPorts()).filter((p) => p.identity.likelyMicroPython).map((p) => p.path);
+    if (!ports.length) {
+      process.stderr.write('mpysync: --all found no MicroPython-looking port (mpysync ports lists what is plugged in)\n');
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+  }
+  const dest = opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
+  const progress = dryRun || opts.json ? null : new Progress(ports);
+  const reports = await Promise.all(
+    ports.map((port, i) =>
+      syncOneBoard(port, project, { dest, deleteExtraneous: opts.delete ?? false, dryRun, notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`) }, (event) =>
+        progress?.update(i, event),
+      ),
+    ),
+  );
+  progress?.stop();
+
+  if (opts.json) {
+    printJson(dryRun ? { boards: reports.map((r) => ({ port: r.port, ok: r.ok, error: r.error, plan: r.plan })) } : { boards: reports.map(jsonReport) });
+  } else {
+    for (const r of reports) process.stdout.write(describeBoard(r, dryRun) + '\n');
+    if (reports.length > 1 || !dryRun) process.stdout.write('\n' + summaryTable(reports) + '\n');
+  }
+  process.exitCode = reports.some((r) => r.error && !r.plan) ? EXIT_USAGE : reports.every((r) => r.ok && !r.refused.length && !r.failed.length) ? EXIT_OK : EXIT_SOME_FAILED;
+}
+
+function jsonReport(r: BoardReport) {
+  const { board, plan, ...rest } = r;
+  return { ...rest, probe: board, plan };
+}
+
+function describeBoard(r: BoardReport, dryRun: boolean): string {
+  const lines = [`${c.bold(r.port)}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
+  if (r.plan) lines.push(planTable(r.plan));
+  for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.explanation}`);
+  for (const f of r.failed) lines.push(`  ${c.red('failed')} ${f.file}: ${f.error}`);
+  if (r.error) lines.push(`  ${c.red('error')} ${r.error}`);
+  else if (!dryRun) lines.push(`  ${r.uploaded.length} uploaded, ${r.skipped.length} unchanged, ${r.refused.length} refused, ${r.deleted.length} deleted · ${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytesSent)} on the wire, ${r.roundTrips} round trips, ${(r.ms / 1000).toFixed(1)} s`);
+  return lines.join('\n');
+}
+
+function planTable(plan: Plan): string {
+  const colour = { upload: c.green, skip: c.dim, refuse: c.red, delete: c.yellow } as const;
+  const rows = plan.entries.map((e) => {
+    const what = e.action === 'delete' ? e.remote : e.file;
+    const why = e.action === 'refuse' ? `${e.error ? e.error + ': ' : ''}${e.explanation}${e.fix ? ' ' + e.fix : ''}` : e.reason;
+    return ['  ' + colour[e.action](e.action.padEnd(7)), what, why];
+  });
+  for (const b of plan.blockers) rows.push(['  ' + c.red('blocked'), '', b]);
+  return rows.length ? table(rows) : '  nothing to do';
+}
+
+function summaryTable(reports: BoardReport[]): string {
+  const rows = [['board', 'firmware', 'ABI', 'uploaded', 'unchanged', 'refused', 'time', 'result'].map((h) => c.bold(h))];
+  for (const r of reports) {
+    rows.push([
+      r.port,
+      r.firmware ?? '?',
+      r.abi ?? '?',
+      String(r.uploaded.length),
+      String(r.skipped.length),
+      String(r.refused.length),
+      `${(r.ms / 1000).toFixed(1)} s`,
+      r.error ? c.red(r.error) : r.failed.length ? c.red(`${r.failed.length} failed`) : c.green('ok'),
+    ]);
+  }
+  return table(rows);
+}
+
+/** One progress row per board on a terminal; plain lines when output is a pipe or a file. */
+class Progress {
+  private readonly bars: cliProgress.SingleBar[] = [];
+  private readonly multi: cliProgress.MultiBar | null;
+  constructor(private readonly ports: string[]) {
+    this.multi = process.stderr.isTTY
+      ? new cliProgress.MultiBar({ format: '{port} |{bar}| {percentage}% {value}/{total} B {file}', stream: process.stderr, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic)
+      : null;
+  }
+  update(i: number, event: SyncEvent): void {
+    const port = this.ports[i]!;
+    if (!this.multi) {
+      if (event.type === 'file-done') process.stderr.write(`[${port}] sent ${event.remote} (${event.bytes} B)\n`);
+      if (event.type === 'file-failed') process.stderr.write(`[${port}] FAILED ${event.file}: ${event.error}\n`);
+      return;
+    }
+    if (event.type === 'start') this.bars[i] = this.multi.create(Math.max(event.bytes, 1), 0, { port, file: '' });
+    else if (event.type === 'progress') this.bars[i]?.update(event.doneBytes);
+    else if (event.type === 'file-done') this.bars[i]?.update({ file: event.remote });
+  }
+  log(message: string): void {
+    if (this.multi) this.multi.log(`mpysync: ${message}\n`);
+    else process.stderr.write(`mpysync: ${message}\n`);
+  }
+  stop(): void {
+    this.multi?.stop();
+  }
+}

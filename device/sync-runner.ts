@@ -1,0 +1,107 @@
+import { MpysyncError } from '../protocol/errors';
+import { planSync, remotePath, type Plan } from '../protocol/plan';
+import { probeBoard, type BoardProbe } from '../protocol/probe';
+import { fetchRemoteIndex } from '../protocol/remote-index';
+import { executePlan, type SyncEvent, type SyncOutcome } from '../protocol/sync';
+import { openBoard } from './connect';
+import type { Project } from './project-files';
+
+export interface SyncOptions {
+  dest: string;
+  deleteExtraneous: boolean;
+  dryRun: boolean;
+  notice?: (message: string) => void;
+}
+
+export interface BoardReport extends SyncOutcome {
+  port: string;
+  ok: boolean;
+  /** Why the board could not be synced at all (connection, probe, not enough space). */
+  error: string | null;
+  errorCode: string | null;
+  firmware: string | null;
+  abi: string | null;
+  board: BoardProbe | null;
+  plan: Plan | null;
+  wireBytesSent: number;
+  roundTrips: number;
+  ms: number;
+  probeMs: number;
+}
+
+const emptyOutcome = (): SyncOutcome => ({ uploaded: [], skipped: [], substituted: [], refused: [], deleted: [], failed: [], payloadBytes: 0 });
+
+/**
+ * The main job for one board: connect, probe, index the destination (one round trip), plan,
+ * and — unless it is a dry run — carry the plan out. Never throws: a failure is in the report.
+ */
+export async function syncOneBoard(portSpec: string, project: Project, options: SyncOptions, onEvent: (event: SyncEvent) => void = () => {}): Promise<BoardReport> {
+  const started = performance.now();
+  const report: BoardReport = {
+    port: portSpec,
+    ok: false,
+    error: null,
+    errorCode: null,
+    firmware: null,
+    abi: null,
+    board: null,
+    plan: null,
+    ...emptyOutcome(),
+    wireBytesSent: 0,
+    roundTrips: 0,
+    ms: 0,
+    probeMs: 0,
+  };
+  let board;
+  try {
+    board = await openBoard(portSpec, { notice: options.notice });
+    report.port = board.label;
+    const probeStarted = performance.now();
+    const probe = await probeBoard(board.repl);
+    report.probeMs = Math.round(performance.now() - probeStarted);
+    report.board = probe;
+    report.firmware = `${probe.implementation.name} ${probe.implementation.version}`;
+    report.abi = probe.mpy ? probe.mpy.label : 'no .mpy';
+    const candidates = new Map(project.files.map((f) => [remotePath(options.dest, f.relative), f.bytes.length]));
+    const index = await fetchRemoteIndex(board.repl, options.dest, candidates);
+    const plan = planSync({ local: project.files, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous });
+    for (const p of project.problems) plan.entries.push({ action: 'refuse', file: p.file, error: null, explanation: `${p.file}: ${p.reason}`, fix: null });
+    report.plan = plan;
+    if (options.dryRun) {
+      Object.assign(report, outcomeFromPlan(plan));
+      report.ok = plan.blockers.length === 0;
+      if (plan.blockers.length) report.error = plan.blockers.join('; ');
+    } else {
+      if (plan.blockers.length) throw new MpysyncError('plan-blocked', plan.blockers.join('; '));
+      const contents = new Map(project.files.map((f) => [f.relative, f.bytes]));
+      Object.assign(report, await executePlan(board.repl, plan, contents, probe, onEvent));
+      report.ok = report.failed.length === 0;
+    }
+  } catch (error) {
+    const outcome = (error as { outcome?: SyncOutcome }).outcome;
+    if (outcome) Object.assign(report, outcome);
+    report.error = (error as Error).message;
+    report.errorCode = error instanceof MpysyncError ? error.code : 'internal';
+    report.ok = false;
+  } finally {
+    if (board) {
+      report.wireBytesSent = board.transport.bytesWritten;
+      report.roundTrips = board.repl.stats.roundTrips;
+      await board.close().catch(() => {});
+    }
+    report.ms = Math.round(performance.now() - started);
+  }
+  return report;
+}
+
+function outcomeFromPlan(plan: Plan): SyncOutcome {
+  return {
+    uploaded: plan.entries.flatMap((e) => (e.action === 'upload' ? [e.file] : [])),
+    skipped: plan.entries.flatMap((e) => (e.action === 'skip' ? [e.file] : [])),
+    substituted: plan.substitutions,
+    refused: plan.entries.flatMap((e) => (e.action === 'refuse' ? [{ file: e.file, error: e.error, explanation: e.explanation }] : [])),
+    deleted: plan.entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : [])),
+    failed: [],
+    payloadBytes: 0,
+  };
+}

@@ -1,0 +1,32 @@
+import { parsePyLiteral } from './python/parse-literal';
+import { listSnippet, readSnippet, removeSnippet } from './python/snippets-ops';
+import type { RawRepl } from './repl';
+
+export interface RemoteEntry {
+  name: string;
+  kind: 'file' | 'dir';
+  size: number;
+}
+
+export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEntry[]> {
+  const out = await repl.run(listSnippet(path));
+  return out
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith('('))
+    .map((l) => {
+      const [kind, name, size] = parsePyLiteral(l) as [string, string, number];
+      return { name, kind: kind === 'D' ? 'dir' : 'file', size } as RemoteEntry;
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function readRemote(repl: RawRepl, path: string): Promise<Uint8Array> {
+  const hex = (await repl.run(readSnippet(path), { timeoutMs: 60_000 })).replace(/\s+/g, '');
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export async function removeRemote(repl: RawRepl, path: string, recursive = false): Promise<void> {
+  await repl.run(removeSnippet(path, recursive));
+}

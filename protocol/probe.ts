@@ -1,0 +1,104 @@
+import { MpysyncError } from './errors';
+import { decodeBoardMpy, releasesForMpy } from './mpy';
+import { parsePyLiteral, type PyValue } from './python/parse-literal';
+import { PROBE_SNIPPET } from './python/snippets-probe';
+import type { RawRepl } from './repl';
+
+export interface BoardProbe {
+  implementation: { name: string; version: string; machine: string | null; build: string | null };
+  platform: string;
+  /** null: the firmware reports no `_mpy` (no .mpy loading, or older than 1.12). */
+  mpy: null | {
+    raw: number;
+    version: number;
+    subVersion: number;
+    arch: string;
+    archFlags: number;
+    label: string;
+    releases: string;
+  };
+  smallIntBits: number;
+  fs: { cwd: string | null; total: number | null; free: number | null; blockSize: number | null; dirs: boolean; rename: boolean; stat: boolean };
+  memFree: number | null;
+  features: {
+    hashlib: boolean;
+    binascii: boolean;
+    deflate: boolean;
+    rawPaste: boolean;
+    /** The lexer copies bytes ≥ 0x80 inside a bytes literal verbatim (checked on the board). */
+    rawBytesLiterals: boolean;
+  };
+}
+
+export class ProbeError extends MpysyncError {
+  override name = 'ProbeError';
+  constructor(message: string) {
+    super('probe-failed', message);
+  }
+}
+
+/** Runs the probe program (one round trip) and decodes what the board said. */
+export async function probeBoard(repl: RawRepl): Promise<BoardProbe> {
+  const stdout = await repl.run(PROBE_SNIPPET, { timeoutMs: 15_000 });
+  return parseProbeOutput(stdout, repl.rawPaste === 'supported');
+}
+
+export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe {
+  const fields = new Map<string, PyValue>();
+  for (const line of stdout.split(/\r?\n/)) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    fields.set(line.slice(0, eq), parsePyLiteral(line.slice(eq + 1).trim()));
+  }
+  const need = (key: string): PyValue => {
+    if (!fields.has(key)) throw new ProbeError(`the board's probe reply lacks "${key}"; it said: ${JSON.stringify(stdout.slice(0, 300))}`);
+    return fields.get(key)!;
+  };
+  const str = (v: PyValue): string | null => (typeof v === 'string' ? v : null);
+  const num = (v: PyValue): number | null => (typeof v === 'number' ? v : null);
+  const versionTuple = need('version');
+  const version = Array.isArray(versionTuple)
+    ? versionTuple.filter((p) => typeof p === 'number').join('.') + (versionTuple[3] ? `-${String(versionTuple[3])}` : '')
+    : String(versionTuple);
+  const rawMpy = num(need('mpy'));
+  const fsTuple = need('fs');
+  const [bsize, frsize, blocks, , bavail] = Array.isArray(fsTuple) ? (fsTuple as number[]) : [];
+  const unit = frsize || bsize;
+  const abi = rawMpy === null || rawMpy === 0 ? null : decodeBoardMpy(rawMpy);
+  return {
+    implementation: {
+      name: str(need('name')) ?? 'unknown',
+      version,
+      machine: str(need('machine')),
+      build: str(need('build')),
+    },
+    platform: str(need('platform')) ?? 'unknown',
+    mpy: abi && {
+      raw: abi.raw,
+      version: abi.version,
+      subVersion: abi.subVersion,
+      arch: abi.archName,
+      archFlags: abi.archFlags,
+      label: abi.label,
+      releases: abi.releases || releasesForMpy(abi.version, abi.subVersion),
+    },
+    smallIntBits: num(need('smallint')) ?? 31,
+    fs: {
+      cwd: str(need('cwd')),
+      total: unit && blocks !== undefined ? unit * blocks : null,
+      free: unit && bavail !== undefined ? unit * bavail : null,
+      blockSize: unit ?? null,
+      dirs: need('dirs') === true,
+      rename: need('rename') === true,
+      stat: need('stat') === true,
+    },
+    memFree: num(need('memfree')),
+    features: {
+      hashlib: need('hashlib') === true,
+      binascii: need('binascii') === true,
+      deflate: need('deflate') === true,
+      rawPaste,
+      rawBytesLiterals: fields.get('raw8') === true,
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { pyStr } from './literal';
+
+const OS = 'try:\n import os\nexcept ImportError:\n import uos as os\n';
+
+/** `('D'|'F', name, size)` per entry of one folder; flat boards list their only folder. */
+export function listSnippet(path: string): string {
+  return `${OS}p=${pyStr(path)}
+if hasattr(os,'ilistdir'):
+ for e in os.ilistdir(p or '.'):
+  print(repr(('D' if e[1]&0x4000 else 'F',e[0],e[3] if len(e)>3 else 0)))
+else:
+ for n in os.listdir():
+  print(repr(('F',n,os.size(n))))
+`;
+}
+
+/** Prints the file as hex in lines (binary-safe on every firmware, no binascii needed). */
+export function readSnippet(path: string): string {
+  return `f=open(${pyStr(path)},'rb')
+while 1:
+ d=f.read(192)
+ if not d:break
+ print(''.join('%02x'%c for c in d))
+f.close()
+`;
+}
+
+export function removeSnippet(path: string, recursive: boolean): string {
+  return `${OS}def _rm(p):
+ try:
+  os.remove(p)
+ except OSError:
+  if not ${recursive ? 'True' : 'False'}:
+   raise
+  for e in list(os.ilistdir(p)):
+   _rm(p.rstrip('/')+'/'+e[0])
+  os.rmdir(p)
+_rm(${pyStr(path)})
+`;
+}

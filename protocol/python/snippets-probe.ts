@@ -1,0 +1,58 @@
+/**
+ * The probe: one program, one round trip. It must run on every MicroPython from 1.9 (the
+ * micro:bit: no os.stat, no statvfs, 7 KB of heap) to today, so it uses only what 1.9 has and
+ * guards everything else. Each line is `key=<repr(value)>`.
+ */
+export const PROBE_SNIPPET = `import sys
+try:
+ import os
+except ImportError:
+ import uos as os
+def _p(k,v):
+ print(k+'='+repr(v))
+_i=sys.implementation
+_p('name',_i.name)
+_p('version',tuple(_i.version))
+_p('mpy',getattr(_i,'_mpy',None))
+_p('machine',getattr(_i,'_machine',None))
+_p('build',getattr(_i,'_build',None))
+_p('platform',sys.platform)
+_b=None
+for _n in range(1,80):
+ try:
+  if (1<<_n) is not (1<<_n):
+   _b=_n+1
+   break
+ except OverflowError:
+  _b=_n+1
+  break
+_p('smallint',_b)
+_c=os.getcwd() if hasattr(os,'getcwd') else None
+_p('cwd',_c)
+try:
+ _s=os.statvfs(_c or '/')
+ _p('fs',(_s[0],_s[1],_s[2],_s[3],_s[4]))
+except Exception:
+ _p('fs',None)
+_p('dirs',hasattr(os,'mkdir'))
+_p('rename',hasattr(os,'rename'))
+_p('stat',hasattr(os,'stat'))
+try:
+ import gc
+ gc.collect()
+ _p('memfree',gc.mem_free())
+except Exception:
+ _p('memfree',None)
+def _h(m,a):
+ try:
+  return hasattr(__import__(m),a)
+ except ImportError:
+  return False
+_p('hashlib',_h('hashlib','sha256') or _h('uhashlib','sha256'))
+_p('binascii',_h('binascii','a2b_base64') or _h('ubinascii','a2b_base64'))
+_p('deflate',_h('deflate','DeflateIO'))
+try:
+ _p('raw8',eval("b'"+chr(255)+"'")==b'\\xc3\\xbf')
+except Exception:
+ _p('raw8',False)
+`;

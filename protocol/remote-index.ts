@@ -1,0 +1,31 @@
+import type { HashAlgo } from './board-hash';
+import { MpysyncError } from './errors';
+import type { RemoteIndex } from './plan';
+import { parsePyLiteral } from './python/parse-literal';
+import { indexSnippet } from './python/snippets-fs';
+import type { RawRepl } from './repl';
+
+/**
+ * One round trip: every file under `dest` with its size, and a fingerprint for those whose size
+ * matches the local file (`candidates`: remote path → local size) — hashed on the board.
+ */
+export async function fetchRemoteIndex(repl: RawRepl, dest: string, candidates: Map<string, number>): Promise<RemoteIndex> {
+  const stdout = await repl.run(indexSnippet(dest, candidates), { timeoutMs: 60_000 });
+  return parseIndexOutput(stdout);
+}
+
+export function parseIndexOutput(stdout: string): RemoteIndex {
+  const index: RemoteIndex = { algo: 'sha256', files: [], dirs: [] };
+  for (const line of stdout.split(/\r?\n/)) {
+    if (!line.startsWith('(')) continue;
+    const row = parsePyLiteral(line);
+    if (!Array.isArray(row)) continue;
+    const [kind, a, b, c] = row;
+    if (kind === 'A' && (a === 'sha256' || a === 'adler32')) index.algo = a as HashAlgo;
+    else if (kind === 'D' && typeof a === 'string') index.dirs.push(a);
+    else if (kind === 'F' && typeof a === 'string' && typeof b === 'number') {
+      index.files.push({ path: a, size: b, fingerprint: typeof c === 'string' ? c : null });
+    } else throw new MpysyncError('bad-board-reply', `unexpected line in the board's file index: ${line}`);
+  }
+  return index;
+}
