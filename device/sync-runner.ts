@@ -1,7 +1,7 @@
 import { MpysyncError } from '../protocol/errors';
-import { planSync, remotePath, type Plan } from '../protocol/plan';
-import { probeBoard, type BoardProbe } from '../protocol/probe';
-import { fetchRemoteIndex } from '../protocol/remote-index';
+import { probeAndPlan } from '../protocol/board-session';
+import type { Plan } from '../protocol/plan';
+import type { BoardProbe } from '../protocol/probe';
 import { executePlan, type SyncEvent, type SyncOutcome } from '../protocol/sync';
 import { openBoard } from './connect';
 import type { Project } from './project-files';
@@ -56,15 +56,11 @@ export async function syncOneBoard(portSpec: string, project: Project, options: 
   try {
     board = await openBoard(portSpec, { notice: options.notice });
     report.port = board.label;
-    const probeStarted = performance.now();
-    const probe = await probeBoard(board.repl);
-    report.probeMs = Math.round(performance.now() - probeStarted);
+    const { probe, plan, probeMs } = await probeAndPlan(board.repl, project.files, { dest: options.dest, deleteExtraneous: options.deleteExtraneous });
+    report.probeMs = probeMs;
     report.board = probe;
     report.firmware = `${probe.implementation.name} ${probe.implementation.version}`;
     report.abi = probe.mpy ? probe.mpy.label : 'no .mpy';
-    const candidates = new Map(project.files.map((f) => [remotePath(options.dest, f.relative), f.bytes.length]));
-    const index = await fetchRemoteIndex(board.repl, options.dest, candidates);
-    const plan = planSync({ local: project.files, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous });
     for (const p of project.problems) plan.entries.push({ action: 'refuse', file: p.file, error: null, explanation: `${p.file}: ${p.reason}`, fix: null });
     report.plan = plan;
     if (options.dryRun) {
