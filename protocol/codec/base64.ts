@@ -57,9 +57,10 @@ export function base64Decode(text: string): Uint8Array {
       continue;
     }
     const sextet = code < 128 ? SEXTET_OF[code]! : -1;
-    if (sextet < 0 || padding > 0) {
+    if (sextet < 0) {
       throw new InvalidBase64Error(`character ${JSON.stringify(text[i])} at offset ${i} is not base64`);
     }
+    if (padding > 0) throw new InvalidBase64Error(`data continues after "=" padding, at offset ${i}`);
     bits = ((bits << 6) | sextet) & 0xffffff;
     bitCount += 6;
     sextets++;

@@ -74,7 +74,7 @@ const MAX_CHOSEN_WINDOW_BITS = 12;
  */
 export function chooseWindowBits(freeRamBytes: number): number {
   let bits = MIN_WINDOW_BITS;
-  if (!Number.isFinite(freeRamBytes)) return bits;
+  if (!(freeRamBytes > 0)) return bits;
   while (bits < MAX_CHOSEN_WINDOW_BITS && 2 ** (bits + 1) <= freeRamBytes * WINDOW_SHARE_OF_FREE_RAM) bits++;
   return bits;
 }
