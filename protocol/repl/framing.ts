@@ -1,0 +1,40 @@
+/**
+ * Bytes of the raw REPL conversation (MicroPython `shared/runtime/pyexec.c`).
+ *
+ * Framing of one command's reply: `stdout \x04 exception-text \x04 >`. Nothing escapes a `\x04`
+ * printed by the program itself, so output containing `\x04` cannot be told apart from the marker:
+ * the engine ends stdout at the first `\x04` it sees (as mpremote does). Every other byte value,
+ * including invalid UTF-8, passes through untouched.
+ */
+const encoder = new TextEncoder();
+
+export const CTRL_A = 0x01;
+export const CTRL_B = 0x02;
+export const CTRL_C = 0x03;
+export const CTRL_D = 0x04;
+export const CTRL_E = 0x05;
+export const PROMPT = 0x3e; // '>'
+
+export const EOF_MARKER = Uint8Array.of(CTRL_D);
+/** Matched as a suffix: the `\r\n` before it is only sent when entering from the friendly REPL. */
+export const RAW_BANNER_WITH_PROMPT = encoder.encode('raw REPL; CTRL-B to exit\r\n>');
+export const SOFT_REBOOT = encoder.encode('soft reboot');
+export const OK = encoder.encode('OK');
+
+export const INTERRUPT = Uint8Array.of(0x0d, CTRL_C);
+export const ENTER_RAW = Uint8Array.of(0x0d, CTRL_A);
+export const EXIT_RAW = Uint8Array.of(0x0d, CTRL_B);
+export const RAW_PASTE_REQUEST = Uint8Array.of(CTRL_E, 0x41, CTRL_A); // \x05 A \x01
+/** Reply bytes to the raw-paste request. */
+export const RAW_PASTE_YES = Uint8Array.of(0x52, 0x01); // R\x01 (then window lo, hi, \x01)
+export const RAW_PASTE_NO = Uint8Array.of(0x52, 0x00); // R\x00 (then '>')
+export const OLD_FIRMWARE_REPLY = encoder.encode('ra'); // start of the raw banner: no raw-paste at all
+
+/** Plain raw mode: mpremote's 256-byte pieces with a pause, so a UART board's input buffer keeps up. */
+export const PLAIN_RAW_PIECE = 256;
+
+export function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}

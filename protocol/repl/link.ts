@@ -1,0 +1,96 @@
+import type { Transport } from '../transport';
+import { ByteQueue, WaitTimeout, type WaitLimit } from './byte-queue';
+import { RawReplTimeoutError, TransportClosedError } from './errors';
+
+export interface ReplStats {
+  /** Times the host had to wait for the board's reply before it could go on. */
+  roundTrips: number;
+  bytesWritten: number;
+  bytesReceived: number;
+}
+
+/**
+ * The engine's side of a transport: incoming bytes in a ByteQueue, writes and reads that end at a
+ * deadline or as soon as the transport closes, and the counters behind `RawRepl.stats`.
+ */
+export class ReplLink {
+  readonly queue = new ByteQueue();
+  roundTrips = 0;
+  bytesWritten = 0;
+  private closedError: TransportClosedError | undefined;
+  private readonly closedSignal: Promise<never>;
+
+  constructor(
+    readonly transport: Transport,
+    readonly log: (message: string) => void,
+  ) {
+    transport.setReceiver((bytes) => this.queue.push(bytes));
+    this.closedSignal = transport.closed.then((cause) => {
+      this.closedError = new TransportClosedError(transport.label, cause?.message, { cause });
+      this.queue.fail(this.closedError);
+      throw this.closedError;
+    });
+    this.closedSignal.catch(() => {}); // observed through the races below
+  }
+
+  get label(): string {
+    return this.transport.label;
+  }
+
+  get stats(): ReplStats {
+    return { roundTrips: this.roundTrips, bytesWritten: this.bytesWritten, bytesReceived: this.queue.totalReceived };
+  }
+
+  /** The host is about to wait for the board's answer before it can continue. */
+  countRoundTrip(): void {
+    this.roundTrips++;
+  }
+
+  async write(bytes: Uint8Array, timeoutMs: number): Promise<void> {
+    if (this.closedError) throw this.closedError;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RawReplTimeoutError(this.label, 'the port to accept written bytes', timeoutMs, this.queue.recent())),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.transport.write(bytes), this.closedSignal, timeout]);
+      this.bytesWritten += bytes.length;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A pause that ends early (rejecting) when the transport closes. */
+  async sleep(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const pause = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    try {
+      await Promise.race([pause, this.closedSignal]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  take(n: number, limit: WaitLimit, waitingFor: string): Promise<Uint8Array> {
+    return this.explainTimeout(this.queue.take(n, limit), limit, waitingFor);
+  }
+
+  until(pattern: Uint8Array, limit: WaitLimit, waitingFor: string, onBytes?: (bytes: Uint8Array) => void): Promise<Uint8Array> {
+    return this.explainTimeout(this.queue.takeUntil(pattern, limit, onBytes), limit, waitingFor);
+  }
+
+  private async explainTimeout(read: Promise<Uint8Array>, limit: WaitLimit, waitingFor: string): Promise<Uint8Array> {
+    try {
+      return await read;
+    } catch (error) {
+      if (!(error instanceof WaitTimeout)) throw error;
+      const waited = error.reason === 'idle' ? (limit.idleMs ?? error.waitedMs) : error.waitedMs;
+      throw new RawReplTimeoutError(this.label, waitingFor, waited, this.queue.recent());
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import type { Transport } from '../transport';
+import { MpysyncError } from '../errors';
+import { WaitTimeout } from './byte-queue';
+import { BoardError, BoardResetError, RawReplEnterError } from './errors';
+import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, SOFT_REBOOT } from './framing';
+import { ReplLink, type ReplStats } from './link';
+import { execPlainRaw } from './plain-raw';
+import { execRawPaste, requestRawPaste } from './raw-paste';
+import { decodeLenient, type ExecResult } from './result';
+
+export type { ExecResult } from './result';
+export type { ReplStats } from './link';
+
+export interface RawReplOptions {
+  log?: (message: string) => void;
+  /** Pause after Ctrl-C before the input is drained and Ctrl-A sent (default 100 ms). */
+  drainMs?: number;
+  /** Pause between 256-byte pieces in plain raw mode (default 10 ms, as mpremote). */
+  plainRawPaceMs?: number;
+}
+
+export interface ExecOptions {
+  /** Give up when the board sends nothing for this long (default 10 s). */
+  timeoutMs?: number;
+  /** Receives stdout bytes as they arrive. */
+  onStdout?: (bytes: Uint8Array) => void;
+}
+
+const DEFAULT_IDLE_MS = 10_000;
+const DEFAULT_ENTER_DEADLINE_MS = 10_000;
+const SECOND_INTERRUPT_PAUSE_MS = 100;
+const encoder = new TextEncoder();
+
+/** Where the board is, as far as the engine knows. */
+type ReplState = 'unknown' | 'raw' | 'friendly';
+
+/**
+ * One conversation with a MicroPython board's raw REPL over a Transport.
+ *
+ * The engine keeps the board "at the prompt": every successful enter/exec/softReset consumes the
+ * reply up to and including the raw REPL's `>`. After an error that leaves the board's state unknown
+ * (a timeout, unexpected bytes), the next exec enters raw mode again first — which also interrupts
+ * a program that is still running. Calls are queued: one command at a time.
+ */
+export class RawRepl {
+  private readonly link: ReplLink;
+  private readonly drainMs: number;
+  private readonly plainRawPaceMs: number;
+  private state: ReplState = 'unknown';
+  private rawPasteState: 'unknown' | 'supported' | 'unsupported' = 'unknown';
+  private window = 0;
+  private queueTail: Promise<unknown> = Promise.resolve();
+
+  constructor(transport: Transport, options: RawReplOptions = {}) {
+    this.link = new ReplLink(transport, options.log ?? (() => {}));
+    this.drainMs = options.drainMs ?? 100;
+    this.plainRawPaceMs = options.plainRawPaceMs ?? 10;
+  }
+
+  /** Whether the board has raw-paste mode; learned on the first exec. */
+  get rawPaste(): 'unknown' | 'supported' | 'unsupported' {
+    return this.rawPasteState;
+  }
+
+  get stats(): ReplStats {
+    return this.link.stats;
+  }
+
+  /**
+   * Interrupt whatever runs, then Ctrl-A until the raw banner arrives (matched by its suffix), all
+   * within one overall deadline. Each attempt is one round trip; later attempts send Ctrl-C twice.
+   * With `softReset`, Ctrl-D then: the board restarts (boot.py runs, main.py does not).
+   */
+  enter(options: { softReset?: boolean; deadlineMs?: number } = {}): Promise<void> {
+    return this.serialize(() => this.enterNow(options.deadlineMs ?? DEFAULT_ENTER_DEADLINE_MS, options.softReset ?? false));
+  }
+
+  exec(code: string | Uint8Array, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.serialize(() => this.execNow(code, options));
+  }
+
+  /** exec, then throw BoardError if the board raised; returns stdout as text (bad UTF-8 replaced). */
+  async run(code: string | Uint8Array, options: ExecOptions = {}): Promise<string> {
+    const result = await this.exec(code, options);
+    if (result.error !== '') throw new BoardError(result.error);
+    return decodeLenient(result.stdout);
+  }
+
+  /** Ctrl-D at the raw prompt: the board restarts and comes back to the raw REPL (main.py does not run). */
+  softReset(): Promise<void> {
+    return this.serialize(async () => {
+      if (this.state !== 'raw') await this.enterNow(DEFAULT_ENTER_DEADLINE_MS, false);
+      await this.softResetNow(Date.now() + DEFAULT_ENTER_DEADLINE_MS);
+    });
+  }
+
+  /** `\r\x02`: back to the friendly REPL. Does not wait for its banner (as mpremote). */
+  exitRaw(): Promise<void> {
+    return this.serialize(async () => {
+      this.state = 'unknown';
+      await this.link.write(EXIT_RAW, DEFAULT_IDLE_MS);
+      this.state = 'friendly';
+    });
+  }
+
+  private async enterNow(deadlineMs: number, softReset: boolean): Promise<void> {
+    const link = this.link;
+    this.state = 'unknown';
+    const startedAt = Date.now();
+    const deadline = startedAt + deadlineMs;
+    const receivedBefore = link.queue.totalReceived;
+    // One attempt gets a share of the deadline, so a lost Ctrl-C or Ctrl-A is retried in time.
+    const attemptMs = Math.min(2_000, Math.max(250, deadlineMs / 4));
+    for (let attempt = 1; ; attempt++) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        const receivedCount = link.queue.totalReceived - receivedBefore;
+        const received = link.queue.recent();
+        throw new RawReplEnterError(link.label, received.slice(Math.max(0, received.length - receivedCount)), receivedCount, Date.now() - startedAt);
+      }
+      link.countRoundTrip();
+      await link.write(INTERRUPT, remaining);
+      if (attempt > 1) {
+        // A program that caught the first KeyboardInterrupt, or a Ctrl-C lost in a busy moment.
+        await link.sleep(Math.min(SECOND_INTERRUPT_PAUSE_MS, remaining));
+        await link.write(Uint8Array.of(CTRL_C), remaining);
+      }
+      await link.sleep(Math.min(this.drainMs, Math.max(0, deadline - Date.now())));
+      const drained = link.queue.takeAll();
+      if (drained.length > 0) link.log(`drained before Ctrl-A: ${drained.length} bytes`);
+      await link.write(ENTER_RAW, Math.max(1, deadline - Date.now()));
+      try {
+        await link.queue.takeUntil(RAW_BANNER_WITH_PROMPT, { deadline: Math.min(deadline, Date.now() + attemptMs) });
+      } catch (error) {
+        if (!(error instanceof WaitTimeout)) throw error;
+        link.log(`attempt ${attempt}: no raw REPL banner yet`);
+        continue;
+      }
+      if (attempt > 1) await this.settleAfterRetries(deadline);
+      break;
+    }
+    this.state = 'raw';
+    if (softReset) await this.softResetNow(deadline);
+  }
+
+  /**
+   * After several Ctrl-A, a late banner from an earlier attempt may still be on its way; it must
+   * not be taken for the answer to the next command. Wait until the line is quiet, and drop it.
+   */
+  private async settleAfterRetries(deadline: number): Promise<void> {
+    while (Date.now() < deadline) {
+      const before = this.link.queue.totalReceived;
+      await this.link.sleep(this.drainMs);
+      if (this.link.queue.totalReceived === before) break;
+    }
+    const late = this.link.queue.takeAll();
+    if (late.length > 0) this.link.log(`dropped ${late.length} late bytes after entering raw mode`);
+  }
+
+  private async softResetNow(deadline: number): Promise<void> {
+    const link = this.link;
+    this.state = 'unknown';
+    link.countRoundTrip();
+    await link.write(Uint8Array.of(CTRL_D), Math.max(1, deadline - Date.now()));
+    // Separate waits: boot.py may print between "soft reboot" and the banner.
+    await link.until(SOFT_REBOOT, { deadline }, "the board's 'soft reboot' message");
+    await link.until(RAW_BANNER_WITH_PROMPT, { deadline }, 'the raw REPL banner after the soft reset');
+    this.state = 'raw';
+  }
+
+  private async execNow(code: string | Uint8Array, options: ExecOptions): Promise<ExecResult> {
+    const idleMs = options.timeoutMs ?? DEFAULT_IDLE_MS;
+    let bytes = typeof code === 'string' ? encoder.encode(code) : code;
+    checkSendable(bytes);
+    // Ctrl-D on an empty raw buffer would soft-reset the board.
+    if (bytes.length === 0) bytes = Uint8Array.of(0x0a);
+    if (this.state !== 'raw') await this.enterNow(DEFAULT_ENTER_DEADLINE_MS, false);
+    const stray = this.link.queue.takeAll();
+    if (stray.length > 0) this.link.log(`ignored ${stray.length} stray bytes before the command`);
+
+    this.state = 'unknown';
+    const run = { idleMs, onStdout: options.onStdout };
+    let result: ExecResult;
+    try {
+      result = await this.execInMode(bytes, run);
+    } catch (error) {
+      if (error instanceof BoardResetError) this.state = 'raw';
+      throw error;
+    }
+    this.state = 'raw';
+    return result;
+  }
+
+  private async execInMode(bytes: Uint8Array, run: { idleMs: number; onStdout?: (bytes: Uint8Array) => void }): Promise<ExecResult> {
+    if (this.rawPasteState === 'supported') {
+      return execRawPaste(this.link, bytes, { ...run, window: this.window, pipelined: true });
+    }
+    if (this.rawPasteState === 'unknown') {
+      const answer = await requestRawPaste(this.link, run.idleMs);
+      if (answer.supported) {
+        this.rawPasteState = 'supported';
+        this.window = answer.window;
+        this.link.log(`raw-paste supported, window ${answer.window} bytes`);
+        return execRawPaste(this.link, bytes, { ...run, window: answer.window, pipelined: false });
+      }
+      this.rawPasteState = 'unsupported';
+      this.link.log(`${answer.reason}: using plain raw mode for this connection`);
+    }
+    return execPlainRaw(this.link, bytes, { ...run, paceMs: this.plainRawPaceMs });
+  }
+
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queueTail.then(task, task);
+    this.queueTail = result.catch(() => {});
+    return result;
+  }
+}
+
+/** Ctrl-A…Ctrl-D inside the code would be taken as raw REPL commands. */
+function checkSendable(code: Uint8Array): void {
+  const at = code.findIndex((byte) => byte >= 0x01 && byte <= 0x04);
+  if (at >= 0) {
+    throw new MpysyncError(
+      'unsendable-code',
+      `the code contains the control byte \\x0${code[at]} at offset ${at}, which the raw REPL takes as a command; ` +
+        `write it as an escape (e.g. '\\x0${code[at]}') inside a Python string instead`,
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { RawRepl, RawReplEnterError, TransportClosedError } from '../../protocol/repl';
+import { FakeBoard } from '../helpers/fake-board';
+
+const printer = (code: string) => ({ stdout: code.startsWith('print(') ? code.slice(7, -2) + '\r\n' : '' });
+
+async function enterAndPrint(board: FakeBoard, deadlineMs = 3_000): Promise<RawRepl> {
+  const repl = new RawRepl(board, { drainMs: 20 });
+  await repl.enter({ deadlineMs });
+  expect(await repl.run("print('ready')")).toBe('ready\r\n');
+  return repl;
+}
+
+describe('RawRepl.enter', () => {
+  it('enters from the friendly REPL in one round trip', async () => {
+    const board = new FakeBoard({ run: printer });
+    const repl = new RawRepl(board, { drainMs: 20 });
+    await repl.enter();
+    expect(repl.stats.roundTrips).toBe(1);
+    expect(board.hostWrites.map((w) => [...w])).toEqual([
+      [0x0d, 0x03],
+      [0x0d, 0x01],
+    ]);
+    expect(await repl.run("print('ready')")).toBe('ready\r\n');
+  });
+
+  it('enters when the board is already in raw mode (banner without the leading \\r\\n)', async () => {
+    const board = new FakeBoard({ run: printer, mode: 'raw' });
+    await enterAndPrint(board);
+  });
+
+  it('interrupts a running program with Ctrl-C', async () => {
+    const board = new FakeBoard({ run: printer, busy: { output: 'tick\r\n', everyMs: 5 } });
+    await enterAndPrint(board);
+    expect(board.interruptsReceived).toBe(1);
+  });
+
+  it('interrupts a program running from a previous raw REPL session', async () => {
+    const board = new FakeBoard({ run: printer, mode: 'raw', busy: {} });
+    await enterAndPrint(board);
+  });
+
+  it('sends Ctrl-C again on a later attempt when the program catches the first one', async () => {
+    const board = new FakeBoard({ run: printer, busy: { interruptsNeeded: 2, output: 'working\r\n', everyMs: 5 } });
+    const repl = await enterAndPrint(board, 4_000);
+    expect(board.interruptsReceived).toBe(2);
+    expect(repl.stats.roundTrips).toBeGreaterThanOrEqual(2);
+  });
+
+  it('ignores a noisy boot banner sent before connecting', async () => {
+    const noise = new Uint8Array([0xff, 0x00, 0xfe, ...new TextEncoder().encode('ets Jun  8 2016 00:22:57\r\nrst:0x1 (POWERON_RESET)\r\n>>> raw REPL')]);
+    const board = new FakeBoard({ run: printer, connectNoise: noise });
+    await enterAndPrint(board);
+  });
+
+  it('soft-resets on request: boot.py runs, and the board is back at the raw prompt', async () => {
+    const board = new FakeBoard({ run: printer, bootOutput: 'boot.py says hi\r\n' });
+    const repl = new RawRepl(board, { drainMs: 20 });
+    await repl.enter({ softReset: true });
+    expect(board.softResets).toBe(1);
+    expect(repl.stats.roundTrips).toBe(2);
+    expect(await repl.run("print('after')")).toBe('after\r\n');
+  });
+
+  it('fails within the deadline on a port that echoes, saying what came back', async () => {
+    const board = new FakeBoard({ peer: 'echo', label: '/dev/ttyS9' });
+    const repl = new RawRepl(board, { drainMs: 20 });
+    const started = Date.now();
+    const error = await repl.enter({ deadlineMs: 600 }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(error).toBeInstanceOf(RawReplEnterError);
+    const message = (error as RawReplEnterError).message;
+    expect((error as RawReplEnterError).code).toBe('no-raw-repl');
+    expect(message).toContain('/dev/ttyS9');
+    expect(message).toContain("got '\\r\\x03\\r\\x01");
+    expect(message).toContain('is this a MicroPython board?');
+    expect(message).toContain('echoes everything');
+    expect(repl.stats.roundTrips).toBeGreaterThanOrEqual(2); // it retried
+  });
+
+  it('fails within the deadline on a silent port', async () => {
+    const board = new FakeBoard({ peer: 'silent', label: '/dev/ttyUSB7' });
+    const repl = new RawRepl(board, { drainMs: 20 });
+    const started = Date.now();
+    const error = await repl.enter({ deadlineMs: 500 }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(error).toBeInstanceOf(RawReplEnterError);
+    expect((error as Error).message).toMatch(/^could not enter the raw REPL on \/dev\/ttyUSB7: received nothing in 0\.5 s/);
+  });
+
+  it('fails on a board whose program ignores Ctrl-C and keeps printing, showing the output', async () => {
+    const board = new FakeBoard({ busy: { interruptsNeeded: Infinity, output: 'still looping\r\n', everyMs: 10 } });
+    const repl = new RawRepl(board, { drainMs: 20 });
+    const error = await repl.enter({ deadlineMs: 500 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RawReplEnterError);
+    expect((error as Error).message).toContain('still looping');
+    expect((error as Error).message).toContain('reset the board');
+    await board.close();
+  });
+
+  it('rejects at once with TransportClosedError when the port goes away while waiting', async () => {
+    const board = new FakeBoard({ peer: 'silent' });
+    const repl = new RawRepl(board, { drainMs: 20 });
+    setTimeout(() => board.disconnect(new Error('USB device unplugged')), 50);
+    const started = Date.now();
+    const error = await repl.enter({ deadlineMs: 5_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportClosedError);
+    expect((error as Error).message).toContain('USB device unplugged');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+});
