@@ -7,6 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
           testTimeout: 20_000,
         },
       },
@@ -14,6 +15,7 @@ export default defineConfig({
         // Real MicroPython firmware: the WebAssembly port behind a pty, and the micro:bit in qemu.
         test: {
           name: 'real',
+          sequence: { groupOrder: 1 },
           include: ['test/real/**/*.test.ts', 'test/reliability/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -24,6 +26,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
+          sequence: { groupOrder: 2 },
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
