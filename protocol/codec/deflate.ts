@@ -2,8 +2,13 @@
  * Raw DEFLATE (RFC 1951) compression in pure TypeScript, for boards that inflate with
  * `deflate.DeflateIO(stream, deflate.RAW, windowBits)` (MicroPython 1.21+).
  *
- * The board's decoder keeps the last 2^windowBits output bytes in a ring buffer and rejects a
- * distance larger than that, so the compressor never refers further back than 2^windowBits bytes.
+ * On the board, DeflateIO's wbits is the log2 of a ring buffer of the last output bytes, allocated
+ * on the first read: exactly 2^wbits bytes, plus about 1.4 KB of decoder state. A distance larger
+ * than 2^wbits fails with `OSError: [Errno 22] EINVAL`; exactly 2^wbits works. wbits 5..15 are
+ * accepted, and RAW without wbits means 8 (test/real/codec-micropython.test.ts shows all of this
+ * on MicroPython 1.27). So the board must be given the same windowBits the stream was made with
+ * (or more), and this compressor never reaches further back than 2^windowBits bytes.
+ *
  * The output depends only on the input and the options: Node and browsers produce the same bytes.
  */
 import { BitWriter } from './bit-writer';
@@ -68,8 +73,8 @@ const MAX_CHOSEN_WINDOW_BITS = 12;
 /**
  * The window (log2 of its size) to compress with for a board reporting `freeRamBytes`
  * (`gc.mem_free()`): the largest 2^bits buffer that is at most 1/8 of the free RAM, clamped to
- * 8..12. The board allocates exactly 2^bits bytes for the window when it opens the
- * `DeflateIO`, plus about 1.3 KB of decoder state (two Huffman tables) whatever the window.
+ * 8..12. The board allocates exactly 2^bits bytes for the window on the `DeflateIO`'s first read,
+ * plus about 1.4 KB of decoder state (1360 bytes on MicroPython 1.27) whatever the window.
  * Unknown or tiny free RAM still gives 8 (256 bytes), the smallest window zlib produces.
  */
 export function chooseWindowBits(freeRamBytes: number): number {
