@@ -19,6 +19,7 @@ const registrations: Array<Promise<{ register(program: Command): void }>> = [
   import('./commands/check'),
   import('./commands/inspect'),
   import('./commands/ports'),
+  import('./commands/virtual'),
 ];
 for (const mod of await Promise.all(registrations)) mod.register(program);
 

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { startPtyBoard } from '../../virtual/pty-board';
+import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
+
+export function register(program: Command): void {
+  program
+    .command('virtual')
+    .description('serve a virtual MicroPython 1.27 board (WebAssembly) on a pseudo-terminal until killed')
+    .option('--json', 'print {"port": ..., "pid": ...} as the first line')
+    .option('--persist <dir>', "keep the board's filesystem in this folder (loaded at start, saved after every command)")
+    .option('--no-raw-paste', 'decline raw-paste, like firmware older than 1.14')
+    .action(async (opts: { json?: boolean; persist?: string; rawPaste: boolean }) => {
+      const board = await startPtyBoard({ persist: opts.persist, rawPaste: opts.rawPaste });
+      process.stdout.write((opts.json ? JSON.stringify({ port: board.port, pid: process.pid }) : board.port) + '\n');
+      if (!opts.json) {
+        process.stderr.write(`virtual board (MicroPython 1.27, WebAssembly) on ${board.port}; stop it with Ctrl-C or kill ${process.pid}\n`);
+      }
+
+      const signalled = new Promise<string>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
+      });
+      const outcome = await Promise.race([signalled.then((signal) => ({ signal })), board.ended.then((reason) => ({ reason }))]);
+      await board.stop();
+      if ('reason' in outcome) {
+        process.stderr.write(`mpysync: the virtual board stopped: ${outcome.reason}\n`);
+        process.exitCode = EXIT_USAGE;
+      } else {
+        process.exitCode = EXIT_OK;
+      }
+    });
+}

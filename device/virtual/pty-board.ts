@@ -1,0 +1,124 @@
+/**
+ * Serves a WasmBoard on a real pseudo-terminal: Debian `socat` owns the pty and relays its bytes
+ * through its stdin/stdout to this process, so any serial client (serialport, screen, mpremote)
+ * opens `/dev/pts/N` exactly like a USB board's /dev/ttyACM0.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { MpysyncError } from '../../protocol/errors';
+import { readBoardFiles, writeBoardFiles } from './board-fs';
+import { PersistMirror } from './persist';
+import { WasmBoard } from './wasm-board';
+
+const SOCAT_READY_DEADLINE_MS = 5_000;
+const SOCAT_EXIT_DEADLINE_MS = 2_000;
+/** Past this many unprocessed bytes, stop reading the pty so the host's writes block, as on a UART. */
+const INPUT_HIGH_WATER = 64 * 1024;
+
+export interface PtyBoardOptions {
+  /** Load this folder into the board at start and mirror the board back into it after each command. */
+  persist?: string;
+  /** false: the board declines raw-paste, as firmware before v1.14. */
+  rawPaste?: boolean;
+}
+
+export interface PtyBoard {
+  /** The pty path to open, e.g. /dev/pts/3. */
+  readonly port: string;
+  /** Resolves with the reason when the board stops serving on its own (socat died, runtime failed). */
+  readonly ended: Promise<string>;
+  /** Kills socat and waits for it; the board stops serving. Harmless to call twice. */
+  stop(): Promise<void>;
+}
+
+export class SocatMissingError extends MpysyncError {
+  override name = 'SocatMissingError';
+  readonly exitCode = 2;
+  constructor() {
+    super(
+      'socat-missing',
+      'the virtual board needs socat to create its serial port, and socat is not installed. ' +
+        'Install it with `sudo apt-get install socat` (or run scripts/setup-debian.sh).',
+    );
+  }
+}
+
+export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyBoard> {
+  const board = await WasmBoard.create({
+    rawPaste: options.rawPaste ?? true,
+    yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
+  });
+  if (options.persist !== undefined) {
+    const { mirror, content } = PersistMirror.open(options.persist);
+    writeBoardFiles(board.fs, content);
+    board.onCommandComplete(() => mirror.update(readBoardFiles(board.fs)));
+  }
+
+  const socat = spawn('socat', ['-d', '-d', 'PTY,raw,echo=0', 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const port = await socatPtyPath(socat);
+
+  let stopping = false;
+  let endWith: (reason: string) => void = () => {};
+  const ended = new Promise<string>((resolve) => (endWith = resolve));
+  const exited = new Promise<void>((resolve) => socat.once('exit', () => resolve()));
+  socat.once('exit', (code, signal) => {
+    if (!stopping) endWith(`socat (pid ${socat.pid}) ended (${signal ?? `exit code ${code}`}); the port ${port} is gone`);
+  });
+  socat.on('error', () => {}); // e.g. a failed kill; socat's end is reported by its exit
+  socat.stdin!.on('error', () => {});
+  socat.stdout!.on('data', (chunk: Buffer) => {
+    board.input(chunk);
+    if (board.pendingBytes > INPUT_HIGH_WATER && !socat.stdout!.isPaused()) {
+      socat.stdout!.pause();
+      void board.whenIdle().then(() => socat.stdout!.resume());
+    }
+  });
+  board.onOutput((bytes) => socat.stdin!.write(bytes));
+  board.onError((error) => {
+    endWith(`the MicroPython WebAssembly runtime failed: ${(error as Error)?.message ?? String(error)}`);
+  });
+
+  const stop = async () => {
+    stopping = true;
+    if (socat.exitCode === null && socat.signalCode === null) {
+      socat.kill('SIGTERM');
+      const timer = setTimeout(() => socat.kill('SIGKILL'), SOCAT_EXIT_DEADLINE_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  return { port, ended, stop };
+}
+
+/** Waits for socat to report its pty and start relaying; rejects with what socat said otherwise. */
+function socatPtyPath(socat: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const settle = (error: Error | undefined, port?: string) => {
+      clearTimeout(timer);
+      socat.off('error', onError);
+      socat.off('exit', onExit);
+      socat.stderr!.off('data', onLog);
+      socat.stderr!.resume(); // keep draining what socat logs later
+      if (error) {
+        socat.kill('SIGKILL');
+        reject(error);
+      } else resolve(port!);
+    };
+    const onError = (error: NodeJS.ErrnoException) =>
+      settle(error.code === 'ENOENT' ? new SocatMissingError() : new MpysyncError('socat-failed', `cannot start socat: ${error.message}`));
+    const onExit = (code: number | null) =>
+      settle(new MpysyncError('socat-failed', `socat exited (code ${code}) before opening a pty; it said: ${log.trim()}`));
+    const onLog = (chunk: Buffer) => {
+      log += chunk.toString();
+      const port = /PTY is (\S+)/.exec(log)?.[1];
+      if (port && /starting data transfer loop/.test(log)) settle(undefined, port);
+    };
+    const timer = setTimeout(
+      () => settle(new MpysyncError('socat-timeout', `socat did not open a pty within ${SOCAT_READY_DEADLINE_MS / 1000} s; it said: ${log.trim() || '(nothing)'}`)),
+      SOCAT_READY_DEADLINE_MS,
+    );
+    socat.on('error', onError);
+    socat.on('exit', onExit);
+    socat.stderr!.on('data', onLog);
+  });
+}

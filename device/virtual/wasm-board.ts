@@ -1,0 +1,396 @@
+/**
+ * A MicroPython board made of the WebAssembly port (npm `@micropython/micropython-webassembly-pyscript`
+ * 1.27.0): host bytes in, board bytes out, as over a serial cable. No Node APIs: the CLI serves it
+ * behind a pty (pty-board.ts) and the web page uses it directly (in-page.ts).
+ *
+ * Every host byte goes to the port's real event-driven `pyexec.c` REPL, except where the port cannot
+ * behave like a board. Those places, and what this shim does instead:
+ *
+ * - Raw-paste. The port's `mp_hal_stdin_rx_chr()` is a constant 0, so `\x05A\x01` would make the real
+ *   raw-paste reader spin for ever inside WebAssembly. We carry raw-paste out faithfully here instead
+ *   of declining it: in raw mode with an empty buffer, `\x05A\x01` is answered `R\x01\x80\x00\x01`
+ *   (window 128, as MICROPY_REPL_STDIN_BUFFER_MAX 256 gives), data is accepted under credit (`\x01`
+ *   each time 128 bytes were consumed), Ctrl-D ends it (`\x04`), Ctrl-C aborts it
+ *   (`\x04` + `\x04KeyboardInterrupt: \r\n\x04>`, as the firmware's reader does). The code is then
+ *   handed to the real raw REPL followed by `\x04`, and the `OK` that the plain raw REPL prints is
+ *   dropped (raw-paste prints none). Differences that a host cannot rely on anyway: a syntax error is
+ *   reported after the host's `\x04` rather than with an early `\x04`; code holding the bytes 0x01 or
+ *   0x02 (which the plain raw REPL would take as commands) runs as `exec(b'<escaped code>')`, so
+ *   its traceback gains one frame. With `rawPaste: false` the request is declined as firmware
+ *   before v1.14 does: the REPL only sees the Ctrl-A and reprints its banner.
+ * - Soft reset. The port has no main loop to reset the VM when the REPL returns PYEXEC_FORCED_EXIT
+ *   (Ctrl-D on an empty line, `sys.exit()`). We play that loop: print `MPY: soft reboot`, forget the
+ *   Python state (`sys.modules`, globals of `__main__`), keep the filesystem, and restart the REPL,
+ *   which prints the banner of its current mode.
+ * - Line endings. Boards send text through `mp_hal_stdout_tx_strn_cooked` (`\n` → `\r\n`); this port
+ *   writes `\n` raw. We cook every `\n` not already preceded by `\r`. Binary output written through
+ *   `sys.stdout.buffer` is cooked too, so hosts must encode binary data as text (they must anyway:
+ *   the micro:bit has no `sys.stdout.buffer`).
+ * - Not fixable here: a program that reads stdin (`input()`) or never ends (`while True: pass`)
+ *   blocks the board for ever, since code runs synchronously and Ctrl-C cannot reach it.
+ *
+ * Input is processed in slices with a yield to the host in between, so a big upload never starves
+ * the event loop; a running program, however, holds it until the program ends.
+ */
+import { loadMicroPython, type EmscriptenFS, type MicroPython } from '@micropython/micropython-webassembly-pyscript';
+
+const CTRL_A = 0x01;
+const CTRL_B = 0x02;
+const CTRL_C = 0x03;
+const CTRL_D = 0x04;
+const CTRL_E = 0x05;
+const CR = 0x0d;
+const LF = 0x0a;
+
+const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
+const FRIENDLY_PROMPT = '>>> ';
+const PYEXEC_FORCED_EXIT = 0x100;
+const RAW_PASTE_WINDOW = 128;
+const SLICE_BYTES = 1024;
+
+/** The Emscripten folder that the board sees as `/`, like a board's flash: no runtime dirs in it. */
+export const BOARD_ROOT = '/flash';
+
+const MOUNT_FLASH = `
+def _mpysync_mount_flash():
+    import vfs, os
+    vfs.umount('/')
+    vfs.mount(vfs.VfsPosix('${BOARD_ROOT}'), '/')
+    os.chdir('/')
+_mpysync_mount_flash()
+del _mpysync_mount_flash
+`;
+
+/** Runs inside the board's VM at a soft reset: what a real soft reset forgets, the files stay. */
+const FORGET_PYTHON_STATE = `
+def _mpysync_soft_reset():
+    import sys, gc, os
+    os.chdir('/')
+    sys.modules.clear()
+    g = globals()
+    for k in list(g):
+        if k != '__name__':
+            del g[k]
+    gc.collect()
+_mpysync_soft_reset()
+`;
+
+export interface WasmBoardOptions {
+  /** false: decline raw-paste as firmware older than v1.14 does. Default true. */
+  rawPaste?: boolean;
+  /** Where the page finds `micropython.wasm` (a bundler URL); Node finds it beside the package. */
+  wasmUrl?: string;
+  /** Lets the host run between input slices; default a zero-delay timer. */
+  yieldToHost?: () => Promise<void>;
+}
+
+type Mode = 'friendly' | 'raw' | 'raw-paste';
+
+export class WasmBoard {
+  private readonly mp: MicroPython;
+  private readonly rawPaste: boolean;
+  private readonly yieldToHost: () => Promise<void>;
+
+  private mode: Mode = 'friendly';
+  /** Bytes in the raw REPL's buffer, and its first two (to recognise `\x05A` before Ctrl-A). */
+  private rawLength = 0;
+  private rawHead: number[] = [];
+  private pasted: number[] = [];
+  private pastedSinceCredit = 0;
+  /** Code from a finished raw-paste, being fed to the real raw REPL. */
+  private handoff: { code: Uint8Array; offset: number } | null = null;
+
+  private readonly pending: Uint8Array[] = [];
+  private pendingOffset = 0;
+  private pendingTotal = 0;
+  private pumping = false;
+  private idleWaiters: Array<() => void> = [];
+
+  private out: number[] = [];
+  private replTail = '';
+  private lastReplByte = -1;
+  private okToDrop = 0;
+
+  private outputListener: (bytes: Uint8Array) => void = () => {};
+  private commandListener: () => void = () => {};
+  private errorListener: (error: unknown) => void = (error) => {
+    throw error;
+  };
+
+  /** Loads the WebAssembly port and starts its REPL; the boot banner is not sent (it booted long ago). */
+  static async create(options: WasmBoardOptions = {}): Promise<WasmBoard> {
+    let board: WasmBoard | undefined;
+    const sink = (data: Uint8Array | string) => board?.receiveReplOutput(data);
+    const mp = await loadMicroPython({
+      linebuffer: false,
+      stdout: sink,
+      stderr: sink,
+      ...(options.wasmUrl ? { url: options.wasmUrl } : {}),
+    });
+    board = new WasmBoard(mp, options);
+    return board;
+  }
+
+  private constructor(mp: MicroPython, options: WasmBoardOptions) {
+    this.mp = mp;
+    this.rawPaste = options.rawPaste ?? true;
+    this.yieldToHost = options.yieldToHost ?? (() => new Promise((resolve) => setTimeout(resolve, 0)));
+    this.mp.FS.mkdir(BOARD_ROOT);
+    this.mp.runPython(MOUNT_FLASH);
+    // The boot banner goes nowhere (the sink has no board yet): a real board booted long before
+    // anyone opened its port.
+    this.mp.replInit();
+  }
+
+  /** Emscripten's in-memory filesystem; the board's own files are under BOARD_ROOT. */
+  get fs(): EmscriptenFS {
+    return this.mp.FS;
+  }
+
+  /** Bytes not yet processed: queued host bytes, and pasted code not yet typed into the REPL. */
+  get pendingBytes(): number {
+    const handoff = this.handoff ? this.handoff.code.length - this.handoff.offset + 1 : 0;
+    return this.pendingTotal - this.pendingOffset + handoff;
+  }
+
+  onOutput(listener: (bytes: Uint8Array) => void): void {
+    this.outputListener = listener;
+  }
+
+  /** Called when the REPL is back at its prompt after running something (before that prompt is sent). */
+  onCommandComplete(listener: () => void): void {
+    this.commandListener = listener;
+  }
+
+  /** Called if the WebAssembly runtime itself fails; the board is unusable afterwards. */
+  onError(listener: (error: unknown) => void): void {
+    this.errorListener = listener;
+  }
+
+  /** Queues host bytes; they are processed in order, a slice at a time. */
+  input(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.pending.push(bytes.slice());
+    this.pendingTotal += bytes.length;
+    if (!this.pumping) {
+      this.pumping = true;
+      void this.pump();
+    }
+  }
+
+  /** Resolves once every queued byte has been processed and its output handed to the listener. */
+  whenIdle(): Promise<void> {
+    if (!this.pumping) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.pendingBytes > 0) {
+        this.runSlice();
+        this.flush();
+        await this.yieldToHost();
+      }
+    } catch (error) {
+      this.flush();
+      this.errorListener(error);
+    } finally {
+      this.pumping = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private runSlice(): void {
+    let budget = SLICE_BYTES;
+    while (budget-- > 0) {
+      if (this.handoff) {
+        this.feedHandoffByte();
+        continue;
+      }
+      const byte = this.nextHostByte();
+      if (byte === undefined) return;
+      this.handleHostByte(byte);
+    }
+  }
+
+  private nextHostByte(): number | undefined {
+    const chunk = this.pending[0];
+    if (!chunk) return undefined;
+    const byte = chunk[this.pendingOffset++]!;
+    if (this.pendingOffset === chunk.length) {
+      this.pending.shift();
+      this.pendingTotal -= chunk.length;
+      this.pendingOffset = 0;
+    }
+    return byte;
+  }
+
+  private handleHostByte(byte: number): void {
+    switch (this.mode) {
+      case 'friendly':
+        return this.friendlyByte(byte);
+      case 'raw':
+        return this.rawByte(byte);
+      case 'raw-paste':
+        return this.rawPasteByte(byte);
+    }
+  }
+
+  private friendlyByte(byte: number): void {
+    this.replTail = '';
+    const result = this.feedRepl(byte);
+    if (result === PYEXEC_FORCED_EXIT) return this.softReset();
+    if (this.replTail.endsWith(RAW_BANNER)) return this.enterRawMode();
+    if (this.replTail.endsWith(FRIENDLY_PROMPT)) this.commandListener();
+  }
+
+  private rawByte(byte: number): void {
+    if (byte === CTRL_A && this.rawLength === 2 && this.rawHead[0] === CTRL_E && this.rawHead[1] === 0x41) {
+      // The REPL holds `\x05A`: clear it silently (Ctrl-C), then answer for the firmware.
+      this.feedRepl(CTRL_C);
+      this.enterRawMode();
+      if (this.rawPaste) return this.startRawPaste();
+      this.feedRepl(CTRL_A);
+      return;
+    }
+    switch (byte) {
+      case CTRL_A:
+      case CTRL_C:
+        this.feedRepl(byte);
+        return this.enterRawMode();
+      case CTRL_B:
+        this.feedRepl(byte);
+        this.mode = 'friendly';
+        return;
+      case CTRL_D:
+        return this.runRawBuffer(CTRL_D);
+      default:
+        this.feedRepl(byte);
+        if (this.rawLength < 2) this.rawHead.push(byte);
+        this.rawLength++;
+    }
+  }
+
+  /** Ctrl-D in raw mode: runs the buffer, or soft-resets on an empty one. */
+  private runRawBuffer(ctrlD: number): void {
+    const wasEmpty = this.rawLength === 0;
+    const result = this.feedRepl(ctrlD);
+    this.enterRawMode();
+    if (result === PYEXEC_FORCED_EXIT) return this.softReset();
+    if (!wasEmpty) this.commandListener();
+  }
+
+  private startRawPaste(): void {
+    this.mode = 'raw-paste';
+    this.pasted = [];
+    this.pastedSinceCredit = 0;
+    this.emit([0x52, 0x01, RAW_PASTE_WINDOW & 0xff, RAW_PASTE_WINDOW >> 8, 0x01]);
+  }
+
+  private rawPasteByte(byte: number): void {
+    if (byte === CTRL_C) {
+      this.emit([CTRL_D]);
+      this.emit([CTRL_D, ...new TextEncoder().encode('KeyboardInterrupt: \r\n'), CTRL_D, 0x3e]);
+      this.enterRawMode();
+      this.commandListener();
+      return;
+    }
+    if (byte === CTRL_D) {
+      this.emit([CTRL_D]);
+      this.enterRawMode();
+      this.handoff = { code: this.codeForRawRepl(Uint8Array.from(this.pasted)), offset: 0 };
+      this.pasted = [];
+      return;
+    }
+    this.pasted.push(byte);
+    if (++this.pastedSinceCredit === RAW_PASTE_WINDOW) {
+      this.pastedSinceCredit = 0;
+      this.emit([0x01]);
+    }
+  }
+
+  /** What to type into the plain raw REPL so it runs `code` exactly once. */
+  private codeForRawRepl(code: Uint8Array): Uint8Array {
+    if (code.length === 0) return new Uint8Array([LF]);
+    if (!code.includes(CTRL_A) && !code.includes(CTRL_B)) return code;
+    // The plain raw REPL would obey these bytes: pass the code as an escaped bytes literal instead.
+    let literal = '';
+    for (const byte of code) {
+      const printable = byte >= 0x20 && byte < 0x7f && byte !== 0x27 && byte !== 0x5c;
+      literal += printable ? String.fromCharCode(byte) : '\\x' + byte.toString(16).padStart(2, '0');
+    }
+    return new TextEncoder().encode(`exec(b'${literal}')`);
+  }
+
+  private feedHandoffByte(): void {
+    const handoff = this.handoff!;
+    if (handoff.offset < handoff.code.length) {
+      this.feedRepl(handoff.code[handoff.offset++]!);
+      this.rawLength++;
+      return;
+    }
+    this.handoff = null;
+    this.okToDrop = 2;
+    this.runRawBuffer(CTRL_D);
+  }
+
+  private enterRawMode(): void {
+    this.mode = 'raw';
+    this.rawLength = 0;
+    this.rawHead = [];
+  }
+
+  private softReset(): void {
+    this.emitCooked('MPY: soft reboot\n');
+    this.mp.runPython(FORGET_PYTHON_STATE);
+    const wasRaw = this.mode !== 'friendly';
+    this.mp.replInit();
+    if (wasRaw) this.enterRawMode();
+    else this.mode = 'friendly';
+    this.commandListener();
+  }
+
+  private feedRepl(byte: number): number {
+    return this.mp.replProcessChar(byte);
+  }
+
+  private receiveReplOutput(data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    for (const byte of bytes) {
+      if (this.okToDrop > 0) {
+        this.okToDrop--;
+        if (byte === 0x4f || byte === 0x4b) continue;
+        this.okToDrop = 0;
+      }
+      this.emitReplByte(byte);
+    }
+  }
+
+  private emitCooked(text: string): void {
+    for (const byte of new TextEncoder().encode(text)) this.emitReplByte(byte);
+  }
+
+  private emitReplByte(byte: number): void {
+    if (byte === LF && this.lastReplByte !== CR) this.pushOutput(CR);
+    this.pushOutput(byte);
+  }
+
+  private pushOutput(byte: number): void {
+    this.lastReplByte = byte;
+    this.out.push(byte);
+    this.replTail = (this.replTail + String.fromCharCode(byte)).slice(-RAW_BANNER.length);
+  }
+
+  /** Bytes the shim sends on the firmware's behalf (never cooked). */
+  private emit(bytes: number[]): void {
+    for (const byte of bytes) this.out.push(byte);
+    this.lastReplByte = bytes[bytes.length - 1] ?? this.lastReplByte;
+  }
+
+  private flush(): void {
+    if (this.out.length === 0) return;
+    const bytes = Uint8Array.from(this.out);
+    this.out = [];
+    this.outputListener(bytes);
+  }
+}
