@@ -102,5 +102,5 @@ export class BoardResetError extends MpysyncError {
 
 function formatSeconds(ms: number): string {
   const seconds = ms / 1000;
-  return `${seconds >= 10 || Number.isInteger(seconds) ? Math.round(seconds) : seconds.toFixed(1)} s`;
+  return `${seconds >= 10 ? Math.round(seconds) : Number(seconds.toFixed(2))} s`;
 }

@@ -114,8 +114,9 @@ export async function execRawPaste(
   while (sent < code.length) {
     await absorbArrived();
     if (boardStopped) break;
+    // This window depends on a credit from the board: a round trip, even if the credit is already here.
+    link.countRoundTrip();
     if (credits === 0) {
-      link.countRoundTrip();
       if (headerPending) await readHeader();
       while (credits === 0 && !boardStopped) absorb((await link.take(1, limit, 'a raw-paste flow-control credit (\\x01)'))[0]!);
       if (boardStopped) break;
