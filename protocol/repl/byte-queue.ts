@@ -72,6 +72,19 @@ export class ByteQueue {
     this.waiter?.reject(error);
   }
 
+  /** Put bytes back at the front (a read took one byte too many). */
+  unshift(bytes: Uint8Array): void {
+    if (this.start >= bytes.length) {
+      this.start -= bytes.length;
+      this.buffer.set(bytes, this.start);
+      return;
+    }
+    const rest = this.buffer.slice(this.start, this.end);
+    this.start = this.end = 0;
+    this.append(bytes);
+    this.append(rest);
+  }
+
   /** Remove and return everything buffered, without waiting. */
   takeAll(): Uint8Array {
     const out = this.buffer.slice(this.start, this.end);
@@ -118,6 +131,34 @@ export class ByteQueue {
       }
       return undefined;
     });
+  }
+
+  /**
+   * Wait until any of `patterns` appears; remove everything up to and including the earliest match
+   * and return the bytes before it, with the index of the pattern that matched.
+   */
+  async takeUntilAny(patterns: readonly Uint8Array[], limit: WaitLimit): Promise<{ before: Uint8Array; matched: number }> {
+    const longest = Math.max(...patterns.map((pattern) => pattern.length));
+    let searchFrom = 0;
+    let matched = -1;
+    const before = await this.wait(limit, () => {
+      let best = -1;
+      patterns.forEach((pattern, index) => {
+        const found = this.indexOf(pattern, searchFrom);
+        if (found >= 0 && (best < 0 || found < best)) {
+          best = found;
+          matched = index;
+        }
+      });
+      if (best < 0) {
+        searchFrom = Math.max(0, this.size - longest + 1);
+        return undefined;
+      }
+      const out = this.buffer.slice(this.start, this.start + best);
+      this.start += best + patterns[matched]!.length;
+      return out;
+    });
+    return { before, matched };
   }
 
   private wait(limit: WaitLimit, complete: () => Uint8Array | undefined): Promise<Uint8Array> {

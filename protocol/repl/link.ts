@@ -84,7 +84,11 @@ export class ReplLink {
     return this.explainTimeout(this.queue.takeUntil(pattern, limit, onBytes), limit, waitingFor);
   }
 
-  private async explainTimeout(read: Promise<Uint8Array>, limit: WaitLimit, waitingFor: string): Promise<Uint8Array> {
+  untilAny(patterns: readonly Uint8Array[], limit: WaitLimit, waitingFor: string): Promise<{ before: Uint8Array; matched: number }> {
+    return this.explainTimeout(this.queue.takeUntilAny(patterns, limit), limit, waitingFor);
+  }
+
+  private async explainTimeout<T>(read: Promise<T>, limit: WaitLimit, waitingFor: string): Promise<T> {
     try {
       return await read;
     } catch (error) {

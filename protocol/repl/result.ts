@@ -1,5 +1,6 @@
+import { concat } from './byte-queue';
 import { BoardResetError } from './errors';
-import { EOF_MARKER, PROMPT, RAW_BANNER_WITH_PROMPT } from './framing';
+import { CTRL_D, EOF_MARKER, PROMPT, RAW_BANNER_WITH_PROMPT } from './framing';
 import type { ReplLink } from './link';
 
 export interface ExecResult {
@@ -15,11 +16,18 @@ export function decodeLenient(bytes: Uint8Array): string {
   return lenientUtf8.decode(bytes);
 }
 
+const END_OF_REPLY = Uint8Array.of(CTRL_D, PROMPT);
+
 /**
  * Read one command's reply after the board has accepted the code: `stdout \x04 error \x04 >`.
- * If `>` does not follow, the board soft-reset (SystemExit on v1.24+, machine.soft_reset()): it
- * prints `MPY: soft reboot`, boot.py output and the raw banner. Read up to that banner's `>` so the
- * next command starts clean, then throw BoardResetError.
+ *
+ * When `>` does not follow the second `\x04`, one of two things happened:
+ * - the board soft-reset (SystemExit on v1.24+, machine.soft_reset()): `MPY: soft reboot`, boot.py
+ *   output and the raw banner follow. Read up to the banner's `>` so the next command starts clean,
+ *   then throw BoardResetError;
+ * - the program printed `\x04` itself, so the markers came early: the reply really ends at `\x04>`.
+ *   Everything before that `\x04` is stdout and error, split at the LAST `\x04` (a traceback never
+ *   holds one). Only stdout containing `\x04>` or the raw banner can still fool the engine.
  */
 export async function readResult(
   link: ReplLink,
@@ -31,7 +39,23 @@ export async function readResult(
   const error = await link.until(EOF_MARKER, limit, 'the exception text of the command (ending in \\x04)');
   const next = await link.take(1, limit, "the '>' prompt after the command");
   if (next[0] === PROMPT) return { stdout, error: decodeLenient(error) };
-  link.log(`no '>' after the command's reply: waiting for the board to come back from a reset`);
-  await link.until(RAW_BANNER_WITH_PROMPT, limit, 'the raw REPL banner after the board reset itself');
-  throw new BoardResetError(link.label, stdout);
+
+  link.queue.unshift(next);
+  const rest = await link.untilAny([END_OF_REPLY, RAW_BANNER_WITH_PROMPT], limit, "the '>' prompt after the command");
+  if (rest.matched === 1) {
+    link.log(`the board reset itself during the command`);
+    throw new BoardResetError(link.label, stdout);
+  }
+  const body = concat([stdout, EOF_MARKER, error, EOF_MARKER, rest.before]);
+  const split = body.lastIndexOf(CTRL_D);
+  const fullStdout = body.slice(0, split);
+  link.log(`the output held ${countByte(fullStdout, CTRL_D)} \\x04 byte(s) of its own`);
+  onStdout?.(fullStdout.slice(stdout.length));
+  return { stdout: fullStdout, error: decodeLenient(body.slice(split + 1)) };
+}
+
+function countByte(bytes: Uint8Array, byte: number): number {
+  let count = 0;
+  for (const b of bytes) if (b === byte) count++;
+  return count;
 }

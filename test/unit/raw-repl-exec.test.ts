@@ -86,6 +86,26 @@ describe('RawRepl.exec', () => {
     expect(outcomes[2]).toBe(outcomes[0]);
   });
 
+  it('framing: stdout holding \\x04 is recovered from where the reply really ends, and the session stays in sync', async () => {
+    const { repl } = await connect({
+      run: (code) =>
+        code === 'eot'
+          ? { stdout: 'a\x04b\x04c' }
+          : code === 'eot-boom'
+            ? { stdout: 'x\x04y', error: traceback('ValueError', 'v') }
+            : { stdout: 'plain' },
+    });
+    const streamed: number[] = [];
+    const clean = await repl.exec('eot', { onStdout: (b) => streamed.push(...b) });
+    expect(text(clean.stdout)).toBe('a\x04b\x04c');
+    expect(clean.error).toBe('');
+    expect(streamed).toEqual([...clean.stdout]);
+    const failed = await repl.exec('eot-boom');
+    expect(text(failed.stdout)).toBe('x\x04y');
+    expect(failed.error).toBe(traceback('ValueError', 'v'));
+    expect(await repl.run('next')).toBe('plain');
+  });
+
   it('refuses code holding raw REPL control bytes instead of corrupting the session', async () => {
     const { repl } = await connect();
     await expect(repl.exec('print("\x04")')).rejects.toMatchObject({ code: 'unsendable-code' });

@@ -21,7 +21,7 @@ async function scenario(transport: Transport): Promise<Omit<Outcome, 'hostBytes'
   const repl = new RawRepl(transport, { drainMs: 5 });
   await repl.enter({ deadlineMs: 2_000 });
   const results: ExecResult[] = [];
-  for (const code of ['print(1)', 'boom', 'bad utf8', BIG]) results.push(await repl.exec(code, { timeoutMs: 2_000 }));
+  for (const code of ['print(1)', 'boom', 'bad utf8', BIG, 'eot']) results.push(await repl.exec(code, { timeoutMs: 2_000 }));
   return { results: results.map((r) => ({ stdout: [...r.stdout], error: r.error })), stats: repl.stats };
 }
 
@@ -102,6 +102,7 @@ describe('raw REPL replay property', () => {
         if (code === 'boom') return { stdout: 'partial\r\n', error: traceback('ValueError', 'bad value') };
         if (code === 'bad utf8') return { stdout: Uint8Array.of(0xc3, 0x28, 0xa0, 0xa1, 0xf0, 0x28, 0x8c, 0x0d, 0x0a) };
         if (code.startsWith('echo:')) return { stdout: code.slice(5) };
+        if (code === 'eot') return { stdout: 'x\x04y\r\n', error: traceback('OSError', '5') }; // \x04 in stdout
         return { stdout: '1\r\n' };
       },
     });
@@ -113,7 +114,8 @@ describe('raw REPL replay property', () => {
   });
 
   it('the recorded scenario is what it claims to be', () => {
-    expect(recorded.results.map((r) => r.error !== '')).toEqual([false, true, false, false]);
+    expect(recorded.results.map((r) => r.error !== '')).toEqual([false, true, false, false, true]);
+    expect(recorded.results[4]!.stdout).toEqual([...new TextEncoder().encode('x\x04y\r\n')]);
     expect(recorded.results[1]!.error).toContain('ValueError: bad value');
     expect(recorded.results[2]!.stdout).toContain(0xa0); // invalid UTF-8 kept as is
     expect(new TextDecoder().decode(Uint8Array.from(recorded.results[3]!.stdout))).toBe(BIG.slice(5));
