@@ -13,8 +13,20 @@ export { startVirtualBoard, type VirtualBoardOptions, type VirtualBoardProcess }
 export const MICROBIT_FIRMWARE = '/usr/share/firmware-microbit-micropython/firmware.hex';
 const QEMU = 'qemu-system-arm';
 const QEMU_PTY_DEADLINE_MS = 10_000;
-/** Boot measured at about 0.9 s on the project's machines; qemu under a loaded CI runner is slower. */
+/** The banner came 50–90 ms after the pty appeared on the project's machines; CI runners are slower. */
 const MICROBIT_BOOT_DEADLINE_MS = 20_000;
+
+/** qemu processes started here, killed if the test process exits without stopping them. */
+const runningQemu = new Set<number>();
+process.once('exit', () => {
+  for (const pid of runningQemu) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
 
 export interface BoardProcess {
   port: string;
@@ -44,19 +56,21 @@ export async function startMicrobit(): Promise<BoardProcess> {
     qemu.once('error', (error: NodeJS.ErrnoException) =>
       fail(error.code === 'ENOENT' ? new Error(`${QEMU} is not installed: install the Debian package qemu-system-arm (sudo apt-get install qemu-system-arm, or run scripts/setup-debian.sh)`) : error),
     );
-    qemu.once('exit', (code) => fail(new Error(`${QEMU} ${args.join(' ')} exited (code ${code}): ${log.trim()}`)));
+    const onExit = (code: number | null) => fail(new Error(`${QEMU} ${args.join(' ')} exited (code ${code}): ${log.trim()}`));
+    qemu.once('exit', onExit);
     const onLog = (chunk: Buffer) => {
       log += chunk.toString();
       const match = /char device redirected to (\/dev\/pts\/\d+)/.exec(log);
       if (!match) return;
       clearTimeout(timer);
-      qemu.removeAllListeners('exit');
+      qemu.off('exit', onExit);
       resolve(match[1]!);
     };
     qemu.stdout!.on('data', onLog);
     qemu.stderr!.on('data', onLog);
   });
   const pid = qemu.pid!;
+  runningQemu.add(pid);
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
@@ -66,6 +80,7 @@ export async function startMicrobit(): Promise<BoardProcess> {
         await exited;
         clearTimeout(timer);
       }
+      runningQemu.delete(pid);
     })());
   try {
     await waitForFriendlyPrompt(port, MICROBIT_BOOT_DEADLINE_MS);
@@ -76,7 +91,11 @@ export async function startMicrobit(): Promise<BoardProcess> {
   return { port, pid, stop };
 }
 
-/** Sends `\r\x03` every half second until `>>> ` comes back (the firmware may still be booting). */
+/**
+ * Sends `\r\x03` every half second until `>>> ` comes back (the firmware may still be booting).
+ * Note for the engine: qemu's pty backend notices a reopened pty only on a 1 s poll, so the first
+ * reply after opening the port again took 1.0–1.1 s (measured); allow for it in deadlines.
+ */
 async function waitForFriendlyPrompt(port: string, deadlineMs: number): Promise<void> {
   const session = await RawSession.open(port);
   try {

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createInPageVirtualBoard } from '../../device/virtual/in-page';
+import { TransportClosedError } from '../../protocol/errors';
 import { RawSession, startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
 
 const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
@@ -265,5 +267,36 @@ describe('virtual board options and lifetime', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
     expect(code).toBe(2);
     expect(stderr).toContain('apt-get install socat');
+  });
+});
+
+describe('in-page virtual board (the web page\'s transport, here in Node)', () => {
+  test('speaks the raw REPL and raw-paste, counts host bytes, keeps early output, and closes', async () => {
+    const transport = await createInPageVirtualBoard();
+    const encode = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
+    let received = '';
+    await transport.write(encode('\r\x01'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    transport.setReceiver((bytes) => (received += String.fromCharCode(...bytes)));
+    const until = async (suffix: string) => {
+      const deadline = Date.now() + STEP_MS;
+      while (!received.endsWith(suffix)) {
+        if (Date.now() > deadline) throw new Error(`no ${JSON.stringify(suffix)} in ${JSON.stringify(received)}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const all = received;
+      received = '';
+      return all;
+    };
+    expect(await until(RAW_BANNER)).toBe('\r\n>>> \r\nraw REPL; CTRL-B to exit\r\n>');
+    await transport.write(encode('\x05A\x01'));
+    expect(await until('\x01')).toBe('R\x01\x80\x00\x01');
+    await transport.write(encode('print(6 * 7)\x04'));
+    expect(await until('\x04>')).toBe('\x0442\r\n\x04\x04>');
+    expect(transport.bytesWritten).toBe(2 + 3 + 13);
+    await transport.close();
+    await transport.close();
+    expect(await transport.closed).toBeUndefined();
+    await expect(transport.write(encode('x'))).rejects.toBeInstanceOf(TransportClosedError);
   });
 });
