@@ -2,9 +2,11 @@
  * Bytes of the raw REPL conversation (MicroPython `shared/runtime/pyexec.c`).
  *
  * Framing of one command's reply: `stdout \x04 exception-text \x04 >`. Nothing escapes a `\x04`
- * printed by the program itself, so output containing `\x04` cannot be told apart from the marker:
- * the engine ends stdout at the first `\x04` it sees (as mpremote does). Every other byte value,
- * including invalid UTF-8, passes through untouched.
+ * printed by the program itself, so by design such a byte cannot be told apart from the marker.
+ * The engine reads the two markers as mpremote does, and when `>` does not follow it reads on to
+ * the real end of the reply (`\x04>`, see result.ts): stdout holding `\x04>` or the raw banner is
+ * the only output that can still fool it. Every other byte value, including invalid UTF-8, passes
+ * through untouched.
  */
 const encoder = new TextEncoder();
 

@@ -41,6 +41,12 @@ type ReplState = 'unknown' | 'raw' | 'friendly';
  * reply up to and including the raw REPL's `>`. After an error that leaves the board's state unknown
  * (a timeout, unexpected bytes), the next exec enters raw mode again first — which also interrupts
  * a program that is still running. Calls are queued: one command at a time.
+ *
+ * `stats.roundTrips` counts the points where the host cannot go on before the board has answered:
+ * one per enter attempt, one for a soft reset, one per exec in plain raw mode, and in raw-paste
+ * mode the handshake (first exec only), one per window of code beyond the first two, and the final
+ * reply. Once the window is known, the raw-paste request is pipelined with the code, so a command
+ * of up to two windows (256 bytes on most boards) costs one round trip (details in raw-paste.ts).
  */
 export class RawRepl {
   private readonly link: ReplLink;
