@@ -1,1 +1,82 @@
-// The web page entry; the components live beside it.
+// The web page entry: builds the store, mounts <mpysync-app>, and answers the components' events.
+import './theme.css';
+import './components/app';
+import type { MpysyncApp } from './components/app';
+import { listen } from './events';
+import { connectSupport, openVirtualBoard, pickSerialPort } from './state/connectors';
+import { AppStore } from './state/app-store';
+import { readDataTransfer, readDirectoryHandle, readInputFiles, type DirectoryHandleLike, type FolderContents } from './state/folder-reader';
+import { logAsText } from './state/log-text';
+
+const store = new AppStore(connectSupport(navigator as never));
+const app = document.createElement('mpysync-app') as MpysyncApp;
+document.body.append(app);
+store.view.subscribe((view) => (app.view = view));
+
+let directoryHandle: DirectoryHandleLike | null = null;
+
+listen(app, 'mps-connect-serial', () => {
+  // The port picker must open inside the click; the board is added once a port is chosen.
+  pickSerialPort().then(
+    (openLink) => store.addBoard('serial', 'Serial board', openLink),
+    (error: Error) => {
+      if (error.name !== 'AbortError') store.notify(error.message);
+    },
+  );
+});
+
+listen(app, 'mps-connect-virtual', () => {
+  const label = store.nextVirtualLabel();
+  void store.addBoard('virtual', label, openVirtualBoard(label));
+});
+
+listen(app, 'mps-choose-folder', () => {
+  const picker = (window as unknown as { showDirectoryPicker: (o: object) => Promise<DirectoryHandleLike> }).showDirectoryPicker;
+  picker({ id: 'mpysync-project', mode: 'read' }).then(
+    (handle) => {
+      directoryHandle = handle;
+      loadFolder(() => readDirectoryHandle(handle), true);
+    },
+    (error: Error) => {
+      if (error.name !== 'AbortError') store.notify(`Could not open the folder: ${error.message}`);
+    },
+  );
+});
+
+listen(app, 'mps-reload-folder', () => {
+  if (directoryHandle) loadFolder(() => readDirectoryHandle(directoryHandle!), true);
+});
+
+listen(app, 'mps-folder-files', ({ files }) => {
+  directoryHandle = null;
+  loadFolder(() => readInputFiles(files), false);
+});
+
+listen(app, 'mps-folder-drop', ({ items }) => {
+  directoryHandle = null;
+  // Must start synchronously: the dropped items are readable only during the drop event.
+  const reading = readDataTransfer(items);
+  loadFolder(() => reading, false);
+});
+
+listen(app, 'mps-sync', ({ id }) => void store.sync(id));
+listen(app, 'mps-sync-all', () => void store.syncAll());
+listen(app, 'mps-disconnect', ({ id }) => void store.disconnect(id));
+listen(app, 'mps-remove', ({ id }) => store.remove(id));
+listen(app, 'mps-run', ({ id, code }) => void store.runPython(id, code));
+
+listen(app, 'mps-copy-log', () => {
+  const text = logAsText(store.view.value.log, { userAgent: navigator.userAgent, url: location.href });
+  navigator.clipboard.writeText(text).then(
+    () => store.setCopyStatus(`Copied ${text.split('\n').length - 1} lines — paste them where you ask for help.`),
+    (error: Error) => store.setCopyStatus(`The browser did not allow copying (${error.message}); select the log text instead.`),
+  );
+});
+
+function loadFolder(read: () => Promise<FolderContents>, canReload: boolean): void {
+  store.projectLoading();
+  read().then(
+    (contents) => store.setProject(contents, canReload),
+    (error: Error) => store.notify(`Could not read the folder: ${error.message}`),
+  );
+}

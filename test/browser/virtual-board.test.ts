@@ -1,0 +1,112 @@
+/**
+ * The built page in Debian Chromium with the in-page virtual board (MicroPython 1.27 WebAssembly):
+ * connect, choose a folder, read the plan and its explained refusal, sync, and prove on the board —
+ * through the page's own connection — that every planned module imports and the refused one is absent.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { buildPage, launchChromium, type TestBrowser } from '../helpers/browser';
+import { serveStatic, type StaticServer } from '../helpers/static-server';
+
+const PROJECT = resolve('test/fixtures/web-project');
+const ARTIFACTS = resolve('test-artifacts');
+const STEP_MS = 30_000;
+
+let dist: string;
+let server: StaticServer;
+let browser: TestBrowser;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  dist = mkdtempSync(join(tmpdir(), 'mpysync-dist-'));
+  await buildPage(dist);
+  server = await serveStatic(dist);
+  browser = await launchChromium({ permissions: ['clipboard-read', 'clipboard-write'] });
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dist) rmSync(dist, { recursive: true, force: true });
+});
+
+function card(page: Page, label: string): Locator {
+  return page.locator(`article[aria-label="Board: ${label}"]`);
+}
+
+async function runPython(board: Locator, code: string): Promise<string> {
+  const input = board.getByLabel('Run Python on this board');
+  await input.fill(code);
+  await input.press('Enter');
+  const output = board.locator('pre.output');
+  await expect.poll(async () => (await output.textContent()) ?? '', { timeout: STEP_MS }).toContain(`>>> ${code}`);
+  return (await output.textContent())!;
+}
+
+test('virtual board: connect, plan with an explained refusal, sync, and import every planned module', async () => {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(server.url);
+
+  await page.getByRole('button', { name: 'Virtual board' }).click();
+  const first = card(page, 'Virtual board 1');
+  await expect.poll(() => first.locator('[data-fact=abi]').textContent(), { timeout: STEP_MS }).toBe('.mpy 6.3 · bytecode only');
+  expect(await first.locator('[data-fact=firmware]').textContent()).toBe('MicroPython 1.27.0');
+  expect(await first.locator('[data-fact=machine]').textContent()).toBe('JS with Emscripten');
+  expect(await first.locator('[data-connection]').getAttribute('data-connection')).toBe('connected');
+
+  await page.locator('#folder-input').setInputFiles(PROJECT);
+  const refusal = first.locator('tr[data-file="fastmath.mpy"]');
+  await refusal.waitFor({ timeout: STEP_MS });
+  expect(await refusal.getAttribute('data-action')).toBe('refuse');
+  const why = (await refusal.locator('td.detail').textContent())!;
+  expect(why).toContain('its firmware was built without a native code emitter, so it only loads bytecode');
+  expect(why).toContain('native code in .mpy unsupported');
+  const substitute = first.locator('tr[data-file="shapes.mpy"]');
+  expect(await substitute.getAttribute('data-action')).toBe('substitute');
+  expect(await substitute.locator('td.detail').textContent()).toContain('shapes.py is sent instead');
+  for (const file of ['hello.py', 'greet.mpy', 'shapes.py', 'sensors/__init__.py', 'sensors/thermo.py']) {
+    expect(await first.locator(`tr[data-file="${file}"]`).getAttribute('data-action'), file).toBe('upload');
+  }
+  expect(await first.locator('tr[data-file^="__pycache__"]').count()).toBe(0);
+  expect(await page.locator('mps-folder-panel').getByText('Left out:').textContent()).toBe('Left out: __pycache__/');
+
+  await first.getByRole('button', { name: 'Sync this board' }).click();
+  const result = first.locator('[data-result]');
+  await result.waitFor({ timeout: STEP_MS });
+  expect(await result.getAttribute('data-result')).toBe('ok');
+  expect(await result.textContent()).toMatch(/6 uploaded · 0 skipped · 1 refused · 1 substituted/);
+  expect(await first.locator('tr[data-file="greet.mpy"] td.status').textContent()).toBe('sent ✓');
+
+  const out = await runPython(first, "import hello, greet, shapes, sensors.thermo; print(hello.hello('web'), greet.greet('web'), shapes.Rect(2, 3).area(), sensors.thermo.celsius_to_fahrenheit(100))");
+  expect(out).toContain('hello from the web page, web! hello from greet, web! 6 212.0');
+  const refused = await runPython(first, 'import fastmath');
+  expect(refused).toMatch(/ImportError: no module named 'fastmath'/);
+
+  // A second board: it is planned as soon as it connects, and "Sync all" serves both.
+  await page.getByRole('button', { name: 'Virtual board' }).click();
+  const second = card(page, 'Virtual board 2');
+  await second.locator('tr[data-file="fastmath.mpy"][data-action="refuse"]').waitFor({ timeout: STEP_MS });
+  await page.getByRole('button', { name: 'Sync all boards (2)' }).click();
+  await expect.poll(() => second.locator('[data-result]').getAttribute('data-result'), { timeout: STEP_MS }).toBe('ok');
+  await expect.poll(() => first.locator('[data-result]').textContent(), { timeout: STEP_MS }).toMatch(/0 uploaded · 6 skipped/);
+  expect(await second.locator('[data-result]').textContent()).toMatch(/6 uploaded/);
+  expect(await runPython(second, 'import greet; print(greet.shout("both"))')).toContain('HELLO FROM GREET, BOTH!');
+  // Two MicroPython instances in one page, each with its own files and its own link.
+  expect(await runPython(first, "open('only-on-1.txt', 'w').write('1'); import os; print(sorted(os.listdir()))")).toContain("'only-on-1.txt'");
+  expect(await runPython(second, 'import os; print(sorted(os.listdir()))')).not.toContain('only-on-1.txt');
+
+  await page.getByRole('button', { name: 'Copy log' }).click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: STEP_MS }).toContain('refused fastmath.mpy');
+
+  await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-desktop.png'), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-phone.png'), fullPage: true });
+  expect(overflow, 'the page scrolls sideways at phone width').toBeLessThanOrEqual(0);
+  expect(pageErrors).toEqual([]);
+});

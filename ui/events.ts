@@ -1,0 +1,29 @@
+/**
+ * The events components raise (they bubble out of shadow roots); ui/main.ts answers them with
+ * calls on the store. Components never call the store or the protocol themselves.
+ */
+export interface UiEvents {
+  'mps-connect-serial': undefined;
+  'mps-connect-virtual': undefined;
+  /** The "Choose folder" button, where the File System Access API exists. */
+  'mps-choose-folder': undefined;
+  'mps-reload-folder': undefined;
+  'mps-folder-files': { files: FileList };
+  'mps-folder-drop': { items: DataTransferItemList };
+  'mps-sync': { id: string };
+  'mps-sync-all': undefined;
+  'mps-disconnect': { id: string };
+  'mps-remove': { id: string };
+  'mps-run': { id: string; code: string };
+  'mps-copy-log': undefined;
+}
+
+export type UiEventName = keyof UiEvents;
+
+export function emit<K extends UiEventName>(from: EventTarget, name: K, ...detail: UiEvents[K] extends undefined ? [] : [UiEvents[K]]): void {
+  from.dispatchEvent(new CustomEvent(name, { detail: detail[0], bubbles: true, composed: true }));
+}
+
+export function listen<K extends UiEventName>(on: EventTarget, name: K, handler: (detail: UiEvents[K], event: Event) => void): void {
+  on.addEventListener(name, (event) => handler((event as CustomEvent<UiEvents[K]>).detail, event));
+}

@@ -1,0 +1,37 @@
+/** How numbers and board facts are written on the page. */
+import type { BoardProbe } from '../protocol/probe';
+
+export function formatBytes(n: number | null): string {
+  if (n === null) return 'unknown';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} kB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function firmwareLabel(probe: BoardProbe): string {
+  const name = probe.implementation.name === 'micropython' ? 'MicroPython' : probe.implementation.name;
+  return `${name} ${probe.implementation.version}`;
+}
+
+/** `.mpy 6.3 · armv6m`, `.mpy 6.3 · bytecode only`, or `no .mpy support`. */
+export function abiLabel(probe: BoardProbe): string {
+  if (!probe.mpy) return 'no .mpy support';
+  const arch = probe.mpy.arch === 'none' ? 'bytecode only' : probe.mpy.arch;
+  return `.mpy ${probe.mpy.version}.${probe.mpy.subVersion} · ${arch}`;
+}
+
+export function featureList(probe: BoardProbe): string[] {
+  const f = probe.features;
+  const names: Array<[boolean, string]> = [
+    [probe.fs.dirs, 'folders'],
+    [f.rawPaste, 'raw-paste'],
+    [f.hashlib, 'hashlib'],
+    [f.binascii, 'binascii'],
+    [f.deflate, 'deflate'],
+  ];
+  return names.filter(([has]) => has).map(([, name]) => name);
+}

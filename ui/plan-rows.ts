@@ -1,0 +1,45 @@
+/** The plan as the table shows it: one row per file, problems first. */
+import type { Plan } from '../protocol/plan';
+import type { FileProgress, SyncProgress } from './state/views';
+
+export type RowAction = 'upload' | 'skip' | 'substitute' | 'refuse' | 'delete';
+
+export interface PlanRow {
+  file: string;
+  action: RowAction;
+  /** Why, in plain words: the planner's reason or the loader explanation. */
+  detail: string;
+  /** The board's own error message, for refusals and substitutions. */
+  boardError: string | null;
+  /** What the user can do about a refusal, when there is something. */
+  fix: string | null;
+  status: FileProgress | null;
+}
+
+const ORDER: Record<RowAction, number> = { refuse: 0, substitute: 1, upload: 2, delete: 3, skip: 4 };
+
+export function planRows(plan: Plan, progress: SyncProgress | null): PlanRow[] {
+  const rows: PlanRow[] = [];
+  for (const e of plan.entries) {
+    if (e.action === 'refuse') {
+      const { detail, fix } = splitFix(e.explanation, e.fix);
+      rows.push({ file: e.file, action: 'refuse', detail, fix, boardError: e.error, status: null });
+    } else if (e.action === 'delete') {
+      rows.push({ file: e.remote, action: 'delete', detail: e.reason, fix: null, boardError: null, status: null });
+    } else {
+      rows.push({ file: e.file, action: e.action, detail: e.reason, fix: null, boardError: null, status: progress?.files[e.file] ?? null });
+    }
+  }
+  for (const s of plan.substitutions) {
+    const { detail } = splitFix(s.explanation, null);
+    rows.push({ file: s.file, action: 'substitute', detail: `${s.instead} is sent instead. ${detail}`, fix: null, boardError: s.error, status: null });
+  }
+  return rows.sort((a, b) => ORDER[a.action] - ORDER[b.action] || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Explanations end with " Fix: …"; the table shows the fix on its own line. */
+function splitFix(explanation: string, fix: string | null): { detail: string; fix: string | null } {
+  const at = explanation.lastIndexOf(' Fix: ');
+  if (at < 0) return { detail: explanation, fix };
+  return { detail: explanation.slice(0, at), fix: fix ?? explanation.slice(at + ' Fix: '.length) };
+}

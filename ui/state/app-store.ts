@@ -1,0 +1,112 @@
+/**
+ * The page's state: connected boards, the chosen project folder, the log. Components get its
+ * `view` (immutable data) and raise events; ui/main.ts turns those events into calls here.
+ */
+import type { LocalFile } from '../../protocol/plan';
+import { BoardController, type OpenedLink } from './board-controller';
+import type { FolderContents } from './folder-reader';
+import { Observable } from './observable';
+import type { AppView, BoardKind, ConnectSupport, LogEntry } from './views';
+
+const MAX_LOG_ENTRIES = 2_000;
+
+export class AppStore {
+  readonly view: Observable<AppView>;
+  private readonly boards = new Map<string, BoardController>();
+  private files: LocalFile[] = [];
+  private nextId = 1;
+  private virtualCount = 0;
+
+  constructor(support: ConnectSupport) {
+    this.view = new Observable<AppView>({
+      boards: [],
+      project: { name: null, files: [], ignored: [], loading: false, canReload: false },
+      log: [],
+      support,
+      notice: null,
+      copyStatus: null,
+    });
+  }
+
+  /** Adds a board and connects it; plans right away when a folder is already chosen. */
+  async addBoard(kind: BoardKind, label: string, openLink: () => Promise<OpenedLink>): Promise<void> {
+    const id = `board-${this.nextId++}`;
+    const board = new BoardController(
+      id,
+      kind,
+      label,
+      (view) => this.view.update((v) => ({ ...v, boards: v.boards.map((b) => (b.id === id ? view : b)) })),
+      (text, level = 'info') => this.log(this.boards.get(id)?.view.label ?? label, text, level),
+    );
+    this.boards.set(id, board);
+    this.view.update((v) => ({ ...v, boards: [...v.boards, board.view], notice: null }));
+    await board.open(openLink);
+    if (board.usable && this.files.length) await board.plan(this.files);
+  }
+
+  nextVirtualLabel(): string {
+    return `Virtual board ${++this.virtualCount}`;
+  }
+
+  async disconnect(id: string): Promise<void> {
+    await this.boards.get(id)?.disconnect();
+  }
+
+  /** Takes a closed or failed board off the page. */
+  remove(id: string): void {
+    const board = this.boards.get(id);
+    if (!board || board.usable) return;
+    this.boards.delete(id);
+    this.view.update((v) => ({ ...v, boards: v.boards.filter((b) => b.id !== id) }));
+  }
+
+  runPython(id: string, code: string): Promise<void> {
+    return this.boards.get(id)?.run(code) ?? Promise.resolve();
+  }
+
+  async sync(id: string): Promise<void> {
+    await this.boards.get(id)?.sync(this.files);
+  }
+
+  /** Every connected board at once, each on its own link. */
+  async syncAll(): Promise<void> {
+    await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.sync(this.files)));
+  }
+
+  projectLoading(): void {
+    this.view.update((v) => ({ ...v, project: { ...v.project, loading: true }, notice: null }));
+  }
+
+  /** A new folder (or the same one read again): every connected board gets a fresh plan. */
+  async setProject(contents: FolderContents, canReload: boolean): Promise<void> {
+    this.files = contents.files;
+    this.view.update((v) => ({
+      ...v,
+      project: {
+        name: contents.name,
+        files: contents.files.map((f) => ({ relative: f.relative, size: f.bytes.length })),
+        ignored: contents.ignored,
+        loading: false,
+        canReload,
+      },
+    }));
+    const bytes = contents.files.reduce((n, f) => n + f.bytes.length, 0);
+    this.log('page', `folder "${contents.name}": ${contents.files.length} file(s), ${bytes} bytes; left out: ${contents.ignored.join(', ') || 'nothing'}`);
+    await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.plan(this.files)));
+  }
+
+  /** A problem not tied to one board, shown above the boards and logged. */
+  notify(message: string | null): void {
+    this.view.update((v) => ({ ...v, notice: message, project: { ...v.project, loading: false } }));
+    if (message) this.log('page', message, 'error');
+  }
+
+  setCopyStatus(status: string | null): void {
+    this.view.update((v) => ({ ...v, copyStatus: status }));
+  }
+
+  log(source: string, text: string, level: LogEntry['level'] = 'info'): void {
+    const entry: LogEntry = { at: Date.now(), source, text, level };
+    this.view.update((v) => ({ ...v, log: [...v.log, entry].slice(-MAX_LOG_ENTRIES) }));
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * One connected board: its link, its raw REPL session, and what the page knows about it. Every
+ * board action is queued, so a click during a sync waits instead of interleaving on the wire.
+ * All protocol work is delegated to protocol/ (probe, plan, sync); this file only keeps score.
+ */
+import { probeAndPlan } from '../../protocol/board-session';
+import type { LocalFile } from '../../protocol/plan';
+import { probeBoard } from '../../protocol/probe';
+import { decodeLenient, RawRepl } from '../../protocol/repl';
+import { executePlan, type SyncEvent, type SyncOutcome } from '../../protocol/sync';
+import type { Transport } from '../../protocol/transport';
+import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './views';
+
+export interface OpenedLink {
+  transport: Transport;
+  label: string;
+  usbName: string | null;
+}
+
+export type LogFn = (text: string, level?: 'info' | 'error' | 'detail') => void;
+
+const RUN_TIMEOUT_MS = 10_000;
+const KEEP_RUNS = 5;
+const EXIT_RAW_GRACE_MS = 1_000;
+
+export class BoardController {
+  private current: BoardView;
+  private link: OpenedLink | null = null;
+  private repl: RawRepl | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    id: string,
+    kind: BoardKind,
+    label: string,
+    private readonly onChange: (view: BoardView) => void,
+    private readonly log: LogFn,
+  ) {
+    this.current = {
+      id,
+      kind,
+      label,
+      usbName: null,
+      connection: 'connecting',
+      activity: null,
+      error: null,
+      probe: null,
+      plan: null,
+      progress: null,
+      result: null,
+      runs: [],
+    };
+  }
+
+  get view(): BoardView {
+    return this.current;
+  }
+
+  get usable(): boolean {
+    return this.current.connection === 'connected';
+  }
+
+  /** Opens the link, enters the raw REPL and probes the board. Never throws: failures are in the view. */
+  open(openLink: () => Promise<OpenedLink>): Promise<void> {
+    return this.queued('probing', async () => {
+      let link: OpenedLink;
+      try {
+        link = await openLink();
+      } catch (error) {
+        this.patch({ connection: 'failed', error: messageOf(error) });
+        this.log(`could not connect: ${messageOf(error)}`, 'error');
+        return;
+      }
+      this.link = link;
+      this.repl = new RawRepl(link.transport, { log: (text) => this.log(text, 'detail') });
+      this.patch({ label: link.label, usbName: link.usbName, connection: 'connected' });
+      this.log(`connected (${link.transport.label})`);
+      void link.transport.closed.then((reason) => this.linkEnded(reason));
+      await this.repl.enter();
+      const probe = await probeBoard(this.repl);
+      this.patch({ probe });
+      const abi = probe.mpy ? `.mpy ${probe.mpy.version}.${probe.mpy.subVersion} ${probe.mpy.arch}` : 'no .mpy support';
+      this.log(`${probe.implementation.name} ${probe.implementation.version} on ${probe.platform}, ${abi}, ${probe.fs.free ?? '?'} bytes free`);
+    });
+  }
+
+  /** Indexes the board's files and plans the sync of `files` (two round trips at most). */
+  plan(files: LocalFile[]): Promise<void> {
+    return this.queued('planning', () => this.planNow(files));
+  }
+
+  /** Plans again against the board as it is now, then carries the plan out. */
+  sync(files: LocalFile[]): Promise<void> {
+    return this.queued('syncing', async () => {
+      const repl = this.repl!;
+      const transport = this.link!.transport;
+      const started = performance.now();
+      const roundTripsBefore = repl.stats.roundTrips;
+      const wireBefore = transport.bytesWritten;
+      await this.planNow(files);
+      const plan = this.current.plan!;
+      const uploads = plan.entries.flatMap((e) => (e.action === 'upload' ? [e.file] : []));
+      this.patch({
+        result: null,
+        progress: { files: Object.fromEntries(uploads.map((f) => [f, 'waiting'])), doneBytes: 0, totalBytes: plan.uploadBytes },
+      });
+      this.log(`sync: ${uploads.length} file(s) to send, ${plan.uploadBytes} bytes`);
+      const contents = new Map(files.map((f) => [f.relative, f.bytes]));
+      let outcome: SyncOutcome | undefined;
+      let failure: string | null = null;
+      try {
+        outcome = await executePlan(repl, plan, contents, this.current.probe!, (event) => this.onSyncEvent(event));
+      } catch (error) {
+        outcome = (error as { outcome?: SyncOutcome }).outcome;
+        failure = messageOf(error);
+      }
+      const result: SyncResult = {
+        ok: failure === null && (outcome?.failed.length ?? 0) === 0,
+        uploaded: outcome?.uploaded.length ?? 0,
+        skipped: outcome?.skipped.length ?? 0,
+        substituted: outcome?.substituted.length ?? 0,
+        refused: outcome?.refused.length ?? 0,
+        deleted: outcome?.deleted.length ?? 0,
+        failed: outcome?.failed ?? [],
+        payloadBytes: outcome?.payloadBytes ?? 0,
+        wireBytes: transport.bytesWritten - wireBefore,
+        roundTrips: repl.stats.roundTrips - roundTripsBefore,
+        ms: Math.round(performance.now() - started),
+        error: failure,
+      };
+      this.patch({ result, error: failure });
+      this.log(
+        `sync ${result.ok ? 'done' : 'FAILED'}: ${result.uploaded} uploaded, ${result.skipped} skipped, ${result.refused} refused, ` +
+          `${result.deleted} deleted; ${result.payloadBytes} bytes of files, ${result.wireBytes} bytes on the wire, ` +
+          `${result.roundTrips} round trips, ${result.ms} ms${failure ? ` — ${failure}` : ''}`,
+        result.ok ? 'info' : 'error',
+      );
+      for (const f of result.failed) this.log(`  ${f.file}: ${f.error}`, 'error');
+    });
+  }
+
+  /** Runs Python typed by the user; the output (or traceback) is kept in the view. */
+  run(code: string): Promise<void> {
+    return this.queued('running', async () => {
+      const started = performance.now();
+      const result = await this.repl!.exec(code, { timeoutMs: RUN_TIMEOUT_MS });
+      const run: CodeRun = { code, output: decodeLenient(result.stdout), error: result.error, ms: Math.round(performance.now() - started) };
+      this.patch({ runs: [...this.current.runs, run].slice(-KEEP_RUNS) });
+      this.log(`ran ${JSON.stringify(code)} → ${JSON.stringify(run.output + run.error)}`, 'detail');
+    });
+  }
+
+  /** Back to the friendly REPL (so a terminal finds the board as usual), then close the link. */
+  async disconnect(): Promise<void> {
+    const link = this.link;
+    if (!link || this.current.connection !== 'connected') {
+      this.patch({ connection: this.current.connection === 'connecting' ? 'failed' : this.current.connection });
+      return;
+    }
+    this.patch({ activity: 'disconnecting' });
+    if (this.repl) await Promise.race([this.repl.exitRaw().catch(() => {}), delay(EXIT_RAW_GRACE_MS)]);
+    await link.transport.close();
+  }
+
+  private async planNow(files: LocalFile[]): Promise<void> {
+    const { probe, plan } = await probeAndPlan(this.repl!, files, { dest: '', probe: this.current.probe ?? undefined });
+    this.patch({ probe, plan, progress: null, result: null });
+    const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
+    this.log(
+      `plan: ${count('upload')} to upload, ${count('skip')} unchanged, ${plan.substitutions.length} substituted, ` +
+        `${count('refuse')} refused, ${count('delete')} to delete`,
+    );
+    for (const e of plan.entries) if (e.action === 'refuse') this.log(`  refused ${e.file}: ${e.explanation}`);
+    for (const blocker of plan.blockers) this.log(`  blocked: ${blocker}`, 'error');
+  }
+
+  private onSyncEvent(event: SyncEvent): void {
+    const progress = this.current.progress;
+    if (!progress) return;
+    if (event.type === 'file-done') {
+      this.patch({ progress: { ...progress, files: { ...progress.files, [event.file]: 'sent' } } });
+      this.log(`  sent ${event.file} (${event.bytes} bytes)`, 'detail');
+    } else if (event.type === 'file-failed') {
+      this.patch({ progress: { ...progress, files: { ...progress.files, [event.file]: 'failed' } } });
+      this.log(`  failed ${event.file}: ${event.error}`, 'error');
+    } else if (event.type === 'progress') {
+      this.patch({ progress: { ...progress, doneBytes: event.doneBytes, totalBytes: event.totalBytes } });
+    }
+  }
+
+  private linkEnded(reason: Error | undefined): void {
+    this.repl = null;
+    if (reason) {
+      this.patch({ connection: 'lost', activity: null, error: reason.message });
+      this.log(`connection lost: ${reason.message}`, 'error');
+    } else {
+      this.patch({ connection: 'closed', activity: null });
+      this.log('disconnected');
+    }
+  }
+
+  /** Runs `task` after the board's earlier tasks; a failure lands in the view and the log. */
+  private queued(activity: Activity, task: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      if (activity !== 'probing' && !this.usable) return;
+      this.patch({ activity, error: null });
+      try {
+        await task();
+      } catch (error) {
+        this.patch({ error: messageOf(error) });
+        this.log(`${activity} failed: ${messageOf(error)}`, 'error');
+      } finally {
+        if (this.current.activity === activity) this.patch({ activity: null });
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next;
+    return next;
+  }
+
+  private patch(change: Partial<BoardView>): void {
+    this.current = { ...this.current, ...change };
+    this.onChange(this.current);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

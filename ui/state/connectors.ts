@@ -1,0 +1,32 @@
+/** Opens the links the page offers: a serial port the user picks, or MicroPython running in the page. */
+import wasmUrl from '@micropython/micropython-webassembly-pyscript/micropython.wasm?url';
+import { pickSerialBackend, requestSerialPort, webSerialTransport, type NavigatorLike } from '../../device/transport';
+import { createInPageVirtualBoard } from '../../device/virtual/in-page';
+import { identifyUsbDevice } from '../../protocol/usb-ids';
+import type { OpenedLink } from './board-controller';
+import type { ConnectSupport } from './views';
+
+const NO_SERIAL_MESSAGE =
+  "This browser can't talk to serial ports (Firefox and Safari can't). Use Chrome or Edge on a computer, or Chrome on Android — or try the virtual board.";
+
+export function connectSupport(nav: NavigatorLike | undefined): ConnectSupport {
+  const backend = pickSerialBackend(nav);
+  return { backend, message: backend ? null : NO_SERIAL_MESSAGE };
+}
+
+/**
+ * Shows the browser's port picker (must run inside a click handler); the port is opened once picked.
+ * Rejects with an MpysyncError that says what to do (no port chosen, port busy, …).
+ */
+export async function pickSerialPort(): Promise<() => Promise<OpenedLink>> {
+  const port = await requestSerialPort();
+  return async () => {
+    const transport = await webSerialTransport(port);
+    const { usbVendorId, usbProductId } = port.getInfo();
+    return { transport, label: transport.label, usbName: identifyUsbDevice(usbVendorId, usbProductId).board };
+  };
+}
+
+export function openVirtualBoard(label: string): () => Promise<OpenedLink> {
+  return async () => ({ transport: await createInPageVirtualBoard({ wasmUrl }), label, usbName: null });
+}

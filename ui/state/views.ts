@@ -1,0 +1,99 @@
+/**
+ * What the page shows, as plain immutable data. The stores build these; the components render them
+ * and never see a RawRepl or a Transport.
+ */
+import type { Plan } from '../../protocol/plan';
+import type { BoardProbe } from '../../protocol/probe';
+
+export type BoardKind = 'serial' | 'virtual';
+
+/** The link itself: being opened, usable, or over (closed by the user, lost, or never opened). */
+export type Connection = 'connecting' | 'connected' | 'closed' | 'lost' | 'failed';
+
+/** What the board is busy with right now, if anything (one thing at a time per board). */
+export type Activity = 'probing' | 'planning' | 'syncing' | 'running' | 'disconnecting';
+
+export type FileProgress = 'waiting' | 'sent' | 'failed';
+
+export interface SyncProgress {
+  files: Record<string, FileProgress>;
+  doneBytes: number;
+  totalBytes: number;
+}
+
+export interface SyncResult {
+  ok: boolean;
+  uploaded: number;
+  skipped: number;
+  substituted: number;
+  refused: number;
+  deleted: number;
+  failed: Array<{ file: string; error: string }>;
+  payloadBytes: number;
+  wireBytes: number;
+  roundTrips: number;
+  ms: number;
+  error: string | null;
+}
+
+export interface CodeRun {
+  code: string;
+  output: string;
+  /** The traceback, when the code raised; '' otherwise. */
+  error: string;
+  ms: number;
+}
+
+export interface BoardView {
+  id: string;
+  kind: BoardKind;
+  /** "Virtual board 1", "WebSerial 0d28:0204". */
+  label: string;
+  /** The board's name from its USB IDs, when we know them. */
+  usbName: string | null;
+  connection: Connection;
+  activity: Activity | null;
+  /** Why the last action (or the link) failed, in words the user can act on. */
+  error: string | null;
+  probe: BoardProbe | null;
+  plan: Plan | null;
+  progress: SyncProgress | null;
+  result: SyncResult | null;
+  runs: CodeRun[];
+}
+
+export interface ProjectView {
+  /** The folder's name, or null before one is chosen. */
+  name: string | null;
+  files: Array<{ relative: string; size: number }>;
+  /** Paths left out on purpose (.git, __pycache__, node_modules, *.pyc, …). */
+  ignored: string[];
+  loading: boolean;
+  /** Whether the page can read the folder again (File System Access handle kept). */
+  canReload: boolean;
+}
+
+export interface LogEntry {
+  at: number;
+  source: string;
+  text: string;
+  level: 'info' | 'error' | 'detail';
+}
+
+export interface ConnectSupport {
+  /** 'web-serial', 'web-usb-polyfill', or null when the browser has neither. */
+  backend: 'web-serial' | 'web-usb-polyfill' | null;
+  /** Shown beside the button when backend is null. */
+  message: string | null;
+}
+
+export interface AppView {
+  boards: BoardView[];
+  project: ProjectView;
+  log: LogEntry[];
+  support: ConnectSupport;
+  /** A problem not tied to one board (a cancelled port picker, an unreadable folder). */
+  notice: string | null;
+  /** "Log copied", or why it could not be. */
+  copyStatus: string | null;
+}
