@@ -26,6 +26,9 @@
  *   writes `\n` raw. We cook every `\n` not already preceded by `\r`. Binary output written through
  *   `sys.stdout.buffer` is cooked too, so hosts must encode binary data as text (they must anyway:
  *   the micro:bit has no `sys.stdout.buffer`).
+ * - Filesystem. The board's `/` is Emscripten's BOARD_ROOT folder, mounted as VfsPosix, so it starts
+ *   empty like a board's flash (not showing /dev, /proc, /tmp). Like the unix port, VfsPosix's
+ *   `os.ilistdir()` gives 3-tuples (name, type, inode) with no size: hosts need `os.stat` for sizes.
  * - Not fixable here: a program that reads stdin (`input()`) or never ends (`while True: pass`)
  *   blocks the board for ever, since code runs synchronously and Ctrl-C cannot reach it.
  *
