@@ -7,7 +7,8 @@ export function listSnippet(path: string): string {
   return `${OS}p=${pyStr(path)}
 if hasattr(os,'ilistdir'):
  for e in os.ilistdir(p or '.'):
-  print(repr(('D' if e[1]&0x4000 else 'F',e[0],e[3] if len(e)>3 else 0)))
+  d=e[1]&0x4000
+  print(repr(('D' if d else 'F',e[0],0 if d else e[3] if len(e)>3 else os.stat((p.rstrip('/')+'/'+e[0]) if p else e[0])[6])))
 else:
  for n in os.listdir():
   print(repr(('F',n,os.size(n))))

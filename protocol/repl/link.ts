@@ -5,6 +5,8 @@ import { RawReplTimeoutError, TransportClosedError } from './errors';
 export interface ReplStats {
   /** Times the host had to wait for the board's reply before it could go on. */
   roundTrips: number;
+  /** Raw-paste windows sent on a credit from the board (flow control within one command). */
+  creditWaits: number;
   bytesWritten: number;
   bytesReceived: number;
 }
@@ -16,6 +18,7 @@ export interface ReplStats {
 export class ReplLink {
   readonly queue = new ByteQueue();
   roundTrips = 0;
+  creditWaits = 0;
   bytesWritten = 0;
   private closedError: TransportClosedError | undefined;
   private readonly closedSignal: Promise<never>;
@@ -38,12 +41,16 @@ export class ReplLink {
   }
 
   get stats(): ReplStats {
-    return { roundTrips: this.roundTrips, bytesWritten: this.bytesWritten, bytesReceived: this.queue.totalReceived };
+    return { roundTrips: this.roundTrips, creditWaits: this.creditWaits, bytesWritten: this.bytesWritten, bytesReceived: this.queue.totalReceived };
   }
 
   /** The host is about to wait for the board's answer before it can continue. */
   countRoundTrip(): void {
     this.roundTrips++;
+  }
+
+  countCreditWait(): void {
+    this.creditWaits++;
   }
 
   async write(bytes: Uint8Array, timeoutMs: number): Promise<void> {

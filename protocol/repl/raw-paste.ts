@@ -26,8 +26,9 @@ import { readResult, type ExecResult } from './result';
  * - once the window is known, the request, the first 2·W bytes of code (and the closing `\x04`
  *   when the code fits) go out in ONE write without waiting; the board's header is read later,
  *   with the rest of the reply — so a command of up to 2·W bytes costs one round trip in all;
- * - each further window of code depends on a credit from the board: 1 per window, counted
- *   whether or not the credit had already arrived, so the count does not depend on timing;
+ * - each further window of code depends on a credit from the board; those are flow control inside
+ *   one command, not request/reply exchanges, and are counted apart in `stats.creditWaits` (1 per
+ *   window, whether or not the credit had already arrived, so the count does not depend on timing);
  * - the wait for the reply after the closing `\x04`: 1.
  */
 
@@ -114,8 +115,9 @@ export async function execRawPaste(
   while (sent < code.length) {
     await absorbArrived();
     if (boardStopped) break;
-    // This window depends on a credit from the board: a round trip, even if the credit is already here.
-    link.countRoundTrip();
+    // This window depends on a credit from the board. Counted apart from round trips (always, even
+    // when the credit is already here, so the count does not depend on timing).
+    link.countCreditWait();
     if (credits === 0) {
       if (headerPending) await readHeader();
       while (credits === 0 && !boardStopped) absorb((await link.take(1, limit, 'a raw-paste flow-control credit (\\x01)'))[0]!);

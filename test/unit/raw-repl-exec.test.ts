@@ -119,13 +119,15 @@ describe('raw-paste flow control', () => {
       const { board, repl } = await connect({ window, chunking: 'bytes' });
       const code = bigCode(10_240);
       const before = repl.stats.roundTrips;
+      const creditsBefore = repl.stats.creditWaits;
       const result = await repl.exec(code);
       expect(text(result.stdout)).toBe(code.slice(5));
       expect(text(board.executed.at(-1)!)).toBe(code);
       expect(board.creditViolations).toBe(0);
       expect(repl.rawPaste).toBe('supported');
-      // handshake + one per window after the first two + the final reply
-      expect(repl.stats.roundTrips - before).toBe(1 + Math.ceil((10_240 - 2 * window) / window) + 1);
+      // handshake + the final reply; the windows after the first two are credit waits
+      expect(repl.stats.roundTrips - before).toBe(2);
+      expect(repl.stats.creditWaits - creditsBefore).toBe(Math.ceil((10_240 - 2 * window) / window));
     });
   }
 
@@ -143,8 +145,10 @@ describe('raw-paste flow control', () => {
       expect(board.hostWrites.length - writes).toBe(1); // request + code + \x04 in one write
     }
     const before = repl.stats.roundTrips;
+    const creditsBefore = repl.stats.creditWaits;
     await repl.exec(bigCode(257)); // one byte more than 2 windows: needs one credit
-    expect(repl.stats.roundTrips - before).toBe(2);
+    expect(repl.stats.roundTrips - before).toBe(1);
+    expect(repl.stats.creditWaits - creditsBefore).toBe(1);
     expect(board.creditViolations).toBe(0);
     expect(board.rawPasteRequests).toBe(5);
   });

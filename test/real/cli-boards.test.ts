@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawExchange, startMicrobit, startVirtualBoard, type BoardProcess } from '../helpers/boards';
+import { runCli, runCliJson } from '../helpers/cli';
+
+describe('mpysync probe / exec / ls / cat / rm on the virtual board (MicroPython 1.27 WebAssembly behind a pty)', () => {
+  let board: BoardProcess;
+  beforeAll(async () => {
+    board = await startVirtualBoard();
+  });
+  afterAll(async () => board?.stop());
+
+  it('probe decodes _mpy 774 as .mpy 6.3 with no native arch, MicroPython 1.27.0', async () => {
+    const { result, json } = await runCliJson(['probe', '--port', board.port]);
+    expect(result.code).toBe(0);
+    expect(json.implementation).toMatchObject({ name: 'micropython', version: '1.27.0', machine: 'JS with Emscripten' });
+    expect(json.platform).toBe('webassembly');
+    expect(json.mpy).toMatchObject({ raw: 774, version: 6, subVersion: 3, arch: 'none', archFlags: 0, releases: '1.23 and later' });
+    expect(json.smallIntBits).toBe(31);
+    expect(json.features).toMatchObject({ hashlib: true, binascii: true, deflate: true, rawPaste: true });
+    expect(json.fs.free).toBeGreaterThan(0);
+  });
+
+  it('exec prints stdout, and a Python error gives its traceback and exit code 1', async () => {
+    const ok = await runCli(['exec', 'print(6*7)', '--port', board.port]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout.trim()).toBe('42');
+    const bad = await runCli(['exec', '1/0', '--port', board.port]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/ZeroDivisionError/);
+  });
+
+  it('ls, cat and rm see what exec wrote, byte for byte', async () => {
+    await runCli(['exec', "f=open('blob.bin','wb');f.write(bytes(range(256)));f.close()", '--port', board.port]);
+    const { json } = await runCliJson(['ls', '--port', board.port]);
+    expect(json).toContainEqual({ name: 'blob.bin', kind: 'file', size: 256 });
+    const cat = await runCli(['cat', 'blob.bin', '--port', board.port]);
+    expect(Buffer.from(cat.stdout, 'latin1').length).toBeGreaterThan(0);
+    const rm = await runCli(['rm', 'blob.bin', '--port', board.port]);
+    expect(rm.code).toBe(0);
+    const after = await runCliJson(['ls', '--port', board.port]);
+    expect(after.json.find((e: { name: string }) => e.name === 'blob.bin')).toBeUndefined();
+  });
+});
+
+describe('the same commands on the BBC micro:bit (MicroPython 1.9.2 in qemu: no _mpy, no raw-paste, flat file system)', () => {
+  let microbit: BoardProcess;
+  beforeAll(async () => {
+    microbit = await startMicrobit();
+  });
+  afterAll(async () => microbit?.stop());
+
+  it('probe reports 1.9.2, no _mpy, raw-paste absent, and the engine still runs code', async () => {
+    const { result, json } = await runCliJson(['probe', '--port', microbit.port], { timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    expect(json.implementation.version).toBe('1.9.2');
+    expect(json.platform).toBe('microbit');
+    expect(json.mpy).toBeNull();
+    expect(json.features.rawPaste).toBe(false);
+    expect(json.features.hashlib).toBe(false);
+    expect(json.fs.dirs).toBe(false);
+    expect(json.smallIntBits).toBe(31);
+  });
+
+  it('exec and ls work through the plain raw REPL fallback', async () => {
+    const exec = await runCli(['exec', "f=open('note.txt','w');f.write('hi');f.close();print(2+2)", '--port', microbit.port]);
+    expect(exec.stdout.trim()).toBe('4');
+    const { json } = await runCliJson(['ls', '--port', microbit.port]);
+    expect(json).toContainEqual({ name: 'note.txt', kind: 'file', size: 2 });
+  });
+
+  it('gets in while a program runs `while True: pass`', async () => {
+    // Leave the board busy: start an endless loop in the raw REPL and walk away.
+    await rawExchange(microbit.port, '\r\x03\r\x01', 'raw REPL; CTRL-B to exit\r\n>', 10_000);
+    await rawExchange(microbit.port, 'while True:\n pass\n\x04', 'OK', 10_000);
+    const next = await runCli(['exec', 'print("back")', '--port', microbit.port], { timeoutMs: 30_000 });
+    expect(next.stdout.trim()).toBe('back');
+    expect(next.code).toBe(0);
+  });
+});
