@@ -27,7 +27,12 @@ export interface ExecOptions {
 }
 
 const DEFAULT_IDLE_MS = 10_000;
-const DEFAULT_ENTER_DEADLINE_MS = 10_000;
+/**
+ * A board at its prompt answers Ctrl-A within milliseconds, a busy one within a few Ctrl-C retries;
+ * a silent port, or a board running a program that ignores Ctrl-C, never will. 2.5 s keeps a wrong
+ * port's error (process start and close included) under the 5 s the project promises.
+ */
+const DEFAULT_ENTER_DEADLINE_MS = 2_500;
 const SECOND_INTERRUPT_PAUSE_MS = 100;
 const encoder = new TextEncoder();
 
@@ -139,6 +144,12 @@ export class RawRepl {
         await link.queue.takeUntil(RAW_BANNER_WITH_PROMPT, { deadline: Math.min(deadline, Date.now() + attemptMs) });
       } catch (error) {
         if (!(error instanceof WaitTimeout)) throw error;
+        // MicroPython never sends Ctrl-A back: our own `\r\x01` returned (on a retry too) means a
+        // loopback or a terminal, and waiting longer cannot help.
+        const receivedCount = link.queue.totalReceived - receivedBefore;
+        const received = link.queue.recent();
+        const lately = received.slice(Math.max(0, received.length - receivedCount));
+        if (attempt >= 2 && containsSequence(lately, ENTER_RAW)) throw new RawReplEnterError(link.label, lately, receivedCount, Date.now() - startedAt);
         link.log(`attempt ${attempt}: no raw REPL banner yet`);
         continue;
       }
@@ -220,6 +231,14 @@ export class RawRepl {
     this.queueTail = result.catch(() => {});
     return result;
   }
+}
+
+function containsSequence(bytes: Uint8Array, sequence: Uint8Array): boolean {
+  outer: for (let i = 0; i + sequence.length <= bytes.length; i++) {
+    for (let j = 0; j < sequence.length; j++) if (bytes[i + j] !== sequence[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** Ctrl-A…Ctrl-D inside the code would be taken as raw REPL commands. */
