@@ -69,6 +69,11 @@ function isUtf8(bytes: Uint8Array): boolean {
 }
 
 function badNameReason(relative: string): string | null {
+  // The folder reader never produces these; a web page's file list or another caller might.
+  if (relative.startsWith('/')) return 'it is an absolute path; only paths inside the source folder are sent';
+  if (relative.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+    return 'its path has a "..", "." or empty part, which could point outside the destination folder';
+  }
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(relative)) return 'its name contains a control character (newline, tab, …), which board file systems and tools mishandle; rename it';
   if (relative.endsWith(TEMP_SUFFIX)) return `names ending in "${TEMP_SUFFIX}" are mpysync's temporary files`;
