@@ -70,7 +70,11 @@ export async function syncOneBoard(portSpec: string, project: Project, options: 
     } else {
       if (plan.blockers.length) throw new MpysyncError('plan-blocked', plan.blockers.join('; '));
       const contents = new Map(project.files.map((f) => [f.relative, f.bytes]));
-      Object.assign(report, await executePlan(board.repl, plan, contents, probe, onEvent));
+      try {
+        Object.assign(report, await executePlan(board.repl, plan, contents, probe, onEvent));
+      } catch (error) {
+        throw withRetryAdvice(error, probe.fs.rename);
+      }
       report.ok = report.failed.length === 0;
     }
   } catch (error) {
@@ -88,6 +92,24 @@ export async function syncOneBoard(portSpec: string, project: Project, options: 
     report.ms = Math.round(performance.now() - started);
   }
   return report;
+}
+
+/**
+ * A sync cut short (board gone, reset, silent): say what state the board is in and what to do.
+ * Each file is replaced only after its copy was verified, so a rerun finishes the job. Without
+ * os.rename (the micro:bit) the verified copy is copied over the old file, which is not atomic.
+ */
+function withRetryAdvice(error: unknown, atomicRename: boolean): unknown {
+  if (!(error instanceof MpysyncError)) return error;
+  const state = atomicRename
+    ? 'every file on the board is either its old or its new version, never half of one'
+    : 'this board has no os.rename, so the file being replaced at that moment may be incomplete';
+  error.message =
+    error.message.replace(/\.?\s*$/, '.') +
+    ` The sync stopped there: ${state}. ` +
+    (error.code === 'transport-closed' ? 'Reconnect the board and run the sync again' : 'Run the sync again') +
+    ' to send the rest.';
+  return error;
 }
 
 function outcomeFromPlan(plan: Plan): SyncOutcome {
