@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { buildPage, launchChromium, type TestBrowser } from '../helpers/browser';
 import { serveStatic, type StaticServer } from '../helpers/static-server';
 
@@ -50,6 +50,10 @@ async function runPython(board: Locator, code: string): Promise<string> {
 test('virtual board: connect, plan with an explained refusal, sync, and import every planned module', async () => {
   const page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  onTestFailed(async () => {
+    await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-failure.png'), fullPage: true }).catch(() => {});
+    console.error('page log at the failure:\n' + (await page.locator('mps-log-panel ol').innerText().catch((e: Error) => e.message)));
+  });
   await page.goto(server.url);
 
   await page.getByRole('button', { name: 'Virtual board' }).click();
@@ -82,13 +86,17 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   expect(await result.textContent()).toMatch(/6 uploaded · 0 skipped · 1 refused · 1 substituted/);
   expect(await first.locator('tr[data-file="greet.mpy"] td.status').textContent()).toBe('sent ✓');
 
-  const out = await runPython(first, "import hello, greet, shapes, sensors.thermo; print(hello.hello('web'), greet.greet('web'), shapes.Rect(2, 3).area(), sensors.thermo.celsius_to_fahrenheit(100))");
-  expect(out).toContain('hello from the web page, web! hello from greet, web! 6 212.0');
   const refused = await runPython(first, 'import fastmath');
   expect(refused).toMatch(/ImportError: no module named 'fastmath'/);
+  const out = await runPython(first, "import hello, greet, shapes, sensors.thermo; print(hello.hello('web'), greet.greet('web'), shapes.Rect(2, 3).area(), sensors.thermo.celsius_to_fahrenheit(100))");
+  expect(out).toContain('hello from the web page, web! hello from greet, web! 6 212.0');
 
-  // A second board: it is planned as soon as it connects, and "Sync all" serves both.
-  await page.getByRole('button', { name: 'Virtual board' }).click();
+  await page.getByRole('heading', { name: 'mpysync' }).click();
+  await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-one-board-desktop.png'), fullPage: true });
+
+  // A second board, connected from the keyboard: planned as soon as it connects; "Sync all" serves both.
+  await page.getByRole('button', { name: 'Virtual board' }).focus();
+  await page.keyboard.press('Enter');
   const second = card(page, 'Virtual board 2');
   await second.locator('tr[data-file="fastmath.mpy"][data-action="refuse"]').waitFor({ timeout: STEP_MS });
   await page.getByRole('button', { name: 'Sync all boards (2)' }).click();
@@ -108,5 +116,9 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-phone.png'), fullPage: true });
   expect(overflow, 'the page scrolls sideways at phone width').toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(17, 21, 27)');
+  await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-dark-desktop.png'), fullPage: true });
   expect(pageErrors).toEqual([]);
 });

@@ -28,7 +28,7 @@ export class FolderPanel extends LitElement {
         align-items: center;
         gap: 0.6rem 1rem;
         background: var(--mps-surface);
-        transition: border-color 0.15s, background 0.15s;
+        transition: border-color 0.15s;
       }
       .zone.dragging {
         border-color: var(--mps-accent);

@@ -59,8 +59,7 @@ export class PlanTable extends LitElement {
       td.file {
         font-family: var(--mps-mono);
         font-size: 0.86rem;
-        word-break: break-all;
-        min-width: 8rem;
+        white-space: nowrap;
       }
       td.status {
         white-space: nowrap;
@@ -112,6 +111,10 @@ export class PlanTable extends LitElement {
         td {
           border: none;
           padding: 0.2rem 0.4rem;
+        }
+        td.file {
+          white-space: normal;
+          overflow-wrap: anywhere;
         }
         td.detail {
           grid-column: 1 / -1;

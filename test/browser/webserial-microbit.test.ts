@@ -1,0 +1,207 @@
+/**
+ * The page's real WebSerial code path against real firmware: the micro:bit (MicroPython 1.9.2) in
+ * qemu. The test replaces `navigator.serial` with a stand-in whose port carries bytes over a local
+ * WebSocket to this process, which relays them to and from the micro:bit's pty with `serialport`.
+ * Everything above the SerialPort object — device/transport/web-serial.ts, the raw REPL engine,
+ * probe, plan, sync, the UI — is the shipped code.
+ */
+import { mkdirSync, mkdtempSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Locator } from 'playwright-core';
+import { SerialPort } from 'serialport';
+import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
+import { WebSocketServer, type WebSocket as RelaySocket } from 'ws';
+import { startMicrobit, type BoardProcess } from '../helpers/boards';
+import { buildPage, launchChromium, type TestBrowser } from '../helpers/browser';
+import { serveStatic, type StaticServer } from '../helpers/static-server';
+
+const ARTIFACTS = resolve('test-artifacts');
+const STEP_MS = 60_000;
+/** BBC micro:bit's DAPLink interface, as a real micro:bit reports it. */
+const MICROBIT_USB = { usbVendorId: 0x0d28, usbProductId: 0x0204 };
+
+let dist: string;
+let project: string;
+let server: StaticServer;
+let browser: TestBrowser;
+let microbit: BoardProcess;
+let serial: SerialPort;
+let relay: WebSocketServer;
+const relayLog = { toBoard: 0, fromBoard: 0, connections: 0 };
+
+beforeAll(async () => {
+  dist = mkdtempSync(join(tmpdir(), 'mpysync-dist-'));
+  project = mkdtempSync(join(tmpdir(), 'mpysync-mb-project-'));
+  writeFileSync(join(project, 'blink.py'), '# tiny module for the micro:bit\nVALUE = 42\n\ndef double(x):\n    return 2 * x\n');
+  copyFileSync(resolve('test/fixtures/mpy-corpus/files/greet.bytecode.v1.27.0.mpy'), join(project, 'greet.mpy'));
+  mkdirSync(join(project, 'lib'));
+  writeFileSync(join(project, 'lib', 'helper.py'), 'X = 1\n');
+  const [, started] = await Promise.all([buildPage(dist), startMicrobit()]);
+  microbit = started;
+  serial = await openSerial(microbit.port);
+  relay = await startRelay(serial);
+  server = await serveStatic(dist);
+  browser = await launchChromium();
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (relay) {
+    for (const client of relay.clients) client.terminate();
+    await new Promise<void>((done) => relay.close(() => done()));
+  }
+  if (serial?.isOpen) await new Promise<void>((done) => serial.close(() => done()));
+  await microbit?.stop();
+  for (const dir of [dist, project]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function openSerial(path: string): Promise<SerialPort> {
+  const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+  return new Promise((done, fail) => port.open((error) => (error ? fail(error) : done(port))));
+}
+
+/** One WebSocket client at a time gets the board's bytes; its messages go to the board. */
+async function startRelay(port: SerialPort): Promise<WebSocketServer> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((done) => wss.once('listening', () => done()));
+  let current: RelaySocket | null = null;
+  port.on('data', (chunk: Buffer) => {
+    relayLog.fromBoard += chunk.length;
+    if (current?.readyState === current?.OPEN) current?.send(chunk);
+  });
+  wss.on('connection', (socket) => {
+    relayLog.connections++;
+    current = socket;
+    socket.on('message', (data: Buffer) => {
+      relayLog.toBoard += data.length;
+      port.write(data);
+    });
+    socket.on('close', () => {
+      if (current === socket) current = null;
+    });
+  });
+  return wss;
+}
+
+/** Runs in the page before its scripts: a `navigator.serial` whose one port is the WebSocket relay. */
+function installSerialStandIn({ url, info }: { url: string; info: { usbVendorId: number; usbProductId: number } }): void {
+  class RelayPort {
+    readable: ReadableStream<Uint8Array> | null = null;
+    writable: WritableStream<Uint8Array> | null = null;
+    signals: Record<string, boolean> = {};
+    private socket: WebSocket | null = null;
+
+    async open(options: { baudRate: number }): Promise<void> {
+      if (this.socket) throw new DOMException('The port is already open.', 'InvalidStateError');
+      if (!options.baudRate) throw new TypeError('baudRate is required');
+      const socket = new WebSocket(url);
+      socket.binaryType = 'arraybuffer';
+      await new Promise<void>((done, fail) => {
+        socket.onopen = () => done();
+        socket.onerror = () => fail(new DOMException('Failed to open serial port.', 'NetworkError'));
+      });
+      this.socket = socket;
+      this.readable = new ReadableStream<Uint8Array>({
+        start(controller) {
+          socket.onmessage = (event) => controller.enqueue(new Uint8Array(event.data as ArrayBuffer));
+          socket.onclose = () => {
+            try {
+              controller.close();
+            } catch {
+              // already cancelled by the reader
+            }
+          };
+        },
+      });
+      this.writable = new WritableStream<Uint8Array>({
+        write(chunk) {
+          socket.send(chunk as Uint8Array<ArrayBuffer>);
+        },
+      });
+    }
+
+    async setSignals(signals: Record<string, boolean>): Promise<void> {
+      if (!this.socket) throw new DOMException('The port is closed.', 'InvalidStateError');
+      Object.assign(this.signals, signals);
+    }
+
+    getInfo() {
+      return info;
+    }
+
+    async close(): Promise<void> {
+      this.socket?.close();
+      this.socket = null;
+      this.readable = null;
+      this.writable = null;
+    }
+  }
+  const port = new RelayPort();
+  const serial = { requestPort: async () => port, getPorts: async () => [port] };
+  Object.defineProperty(navigator, 'serial', { value: serial, configurable: true });
+  (window as unknown as { __relayPort: RelayPort }).__relayPort = port;
+}
+
+async function runPython(board: Locator, code: string): Promise<string> {
+  const input = board.getByLabel('Run Python on this board');
+  await input.fill(code);
+  await input.press('Enter');
+  const output = board.locator('pre.output');
+  await expect.poll(async () => (await output.textContent()) ?? '', { timeout: STEP_MS }).toContain(`>>> ${code}`);
+  return (await output.textContent())!;
+}
+
+test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check the file on the board', async () => {
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  onTestFailed(async () => {
+    await page.screenshot({ path: join(ARTIFACTS, 'web-microbit-failure.png'), fullPage: true }).catch(() => {});
+    console.error('page log at the failure:\n' + (await page.locator('mps-log-panel ol').innerText().catch((e: Error) => e.message)));
+  });
+  const address = relay.address();
+  if (address === null || typeof address === 'string') throw new Error('relay has no TCP address');
+  await page.addInitScript(installSerialStandIn, { url: `ws://127.0.0.1:${address.port}`, info: MICROBIT_USB });
+  await page.goto(server.url);
+
+  await page.getByRole('button', { name: 'Connect a board' }).click();
+  const board = page.locator('article[aria-label="Board: WebSerial 0d28:0204"]');
+  await expect.poll(() => board.locator('[data-fact=firmware]').textContent(), { timeout: STEP_MS }).toBe('MicroPython 1.9.2');
+  expect(await board.locator('[data-fact=abi]').textContent()).toBe('no .mpy support');
+  expect(await board.locator('[data-fact=machine]').textContent()).toBe('microbit');
+  expect(relayLog.connections).toBe(1);
+  // The adapter asserts DTR and RTS on open, as web-serial.ts promises.
+  expect(await page.evaluate(() => (window as unknown as { __relayPort: { signals: object } }).__relayPort.signals)).toEqual({ dataTerminalReady: true, requestToSend: true });
+
+  await page.locator('#folder-input').setInputFiles(project);
+  await board.locator('tr[data-file="blink.py"][data-action="upload"]').waitFor({ timeout: STEP_MS });
+  const greet = board.locator('tr[data-file="greet.mpy"]');
+  expect(await greet.getAttribute('data-action')).toBe('refuse');
+  expect(await greet.locator('td.detail').textContent()).toContain('MicroPython 1.9.2 has no sys.implementation._mpy');
+  const helper = board.locator('tr[data-file="lib/helper.py"]');
+  expect(await helper.getAttribute('data-action')).toBe('refuse');
+  expect(await helper.locator('td.detail').textContent()).toContain("this board's file system has no folders");
+
+  await board.getByRole('button', { name: 'Sync this board' }).click();
+  await expect.poll(() => board.locator('[data-result]').getAttribute('data-result'), { timeout: STEP_MS }).toBe('ok');
+  expect(await board.locator('[data-result]').textContent()).toMatch(/1 uploaded · 0 skipped · 2 refused/);
+
+  const listing = await runPython(board, 'import os; print(os.listdir())');
+  expect(listing).toContain("'blink.py'");
+  expect(listing).not.toContain('greet.mpy');
+  expect(await runPython(board, 'import blink; print(blink.VALUE, blink.double(21))')).toContain('42 42');
+
+  await page.screenshot({ path: join(ARTIFACTS, 'web-microbit-desktop.png'), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: join(ARTIFACTS, 'web-microbit-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await board.getByRole('button', { name: 'Disconnect' }).click();
+  await expect.poll(() => board.locator('[data-connection]').getAttribute('data-connection'), { timeout: STEP_MS }).toBe('closed');
+  expect(relayLog.toBoard).toBeGreaterThan(0);
+  expect(relayLog.fromBoard).toBeGreaterThan(0);
+  expect(pageErrors).toEqual([]);
+});
