@@ -1,6 +1,11 @@
 import { planSync, remotePath, type LocalFile, type Plan } from './plan';
-import { probeBoard, type BoardProbe } from './probe';
-import { fetchRemoteIndex } from './remote-index';
+import { parseProbeOutput, type BoardProbe } from './probe';
+import { pySource } from './python/literal';
+import { indexSnippet } from './python/snippets-fs';
+import { PROBE_SNIPPET } from './python/snippets-probe';
+import { fetchRemoteIndex, parseIndexOutput } from './remote-index';
+
+const INDEX_MARK = '--mpysync-index--';
 import type { RawRepl } from './repl';
 
 export interface PlanOptions {
@@ -12,15 +17,39 @@ export interface PlanOptions {
 }
 
 /**
- * Probe (unless given) and index the destination — two round trips at most — then plan.
+ * Probe (unless given) and index the destination — one program, one round trip — then plan.
  * The CLI and the web page both call this; neither knows a byte of the protocol.
  */
 export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: PlanOptions): Promise<{ probe: BoardProbe; plan: Plan; probeMs: number }> {
   const started = performance.now();
-  const probe = options.probe ?? (await probeBoard(repl));
-  const probeMs = options.probe ? 0 : Math.round(performance.now() - started);
   const candidates = new Map(files.map((f) => [remotePath(options.dest, f.relative), f.bytes.length]));
-  const index = await fetchRemoteIndex(repl, options.dest, candidates);
+  // Only the folders the project has, unless --delete needs everything under the destination.
+  const folders = options.deleteExtraneous ? null : projectFolders(options.dest, files);
+  let probe = options.probe;
+  let index;
+  if (probe) {
+    index = await fetchRemoteIndex(repl, options.dest, candidates, folders);
+  } else {
+    // Probe and index in one program — one round trip fewer on every sync — where the board
+    // compiles while the code streams in (raw-paste). Plain raw mode buffers the whole program
+    // first, which boards that old (the micro:bit: 7 KB of heap) cannot afford: two programs.
+    const combined = pySource(PROBE_SNIPPET, `print('${INDEX_MARK}')\n`, indexSnippet(options.dest, candidates, folders));
+    const stdout = await repl.run((mode) => (mode === 'raw-paste' ? combined : PROBE_SNIPPET), { timeoutMs: 60_000 });
+    const at = stdout.indexOf(INDEX_MARK);
+    probe = parseProbeOutput(at < 0 ? stdout : stdout.slice(0, at), repl.rawPaste === 'supported');
+    index = at < 0 ? await fetchRemoteIndex(repl, options.dest, candidates, folders) : parseIndexOutput(stdout.slice(at + INDEX_MARK.length));
+  }
+  const probeMs = options.probe ? 0 : Math.round(performance.now() - started);
   const plan = planSync({ local: files, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous });
   return { probe, plan, probeMs };
+}
+
+/** The destination and every folder a project file lands in, parents first. */
+export function projectFolders(dest: string, files: LocalFile[]): string[] {
+  const folders = new Set<string>([dest]);
+  for (const f of files) {
+    const parts = f.relative.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++) folders.add(remotePath(dest, parts.slice(0, i).join('/')));
+  }
+  return [...folders].sort();
 }

@@ -1,4 +1,4 @@
-export { RawRepl, type RawReplOptions, type ExecOptions, type ExecResult, type ReplStats } from './raw-repl';
+export { RawRepl, type RawReplOptions, type ExecOptions, type ExecResult, type ReplStats, type Code, type ExecMode } from './raw-repl';
 export {
   BoardError,
   BoardResetError,

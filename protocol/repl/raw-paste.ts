@@ -36,9 +36,20 @@ const HEADER_LENGTH = 5; // R \x01 window-lo window-hi \x01
 
 export type RawPasteAnswer = { supported: true; window: number } | { supported: false; reason: string };
 
-/** Ask an idle raw REPL (prompt consumed) for raw-paste mode, and read its answer. */
-export async function requestRawPaste(link: ReplLink, idleMs: number): Promise<RawPasteAnswer> {
-  await link.write(RAW_PASTE_REQUEST, idleMs);
+/**
+ * The most code that may follow the first raw-paste request before its answer is known: twice
+ * the smallest window any firmware uses (32, nrf boards), so it is within the credit a board
+ * grants at once. On firmware without raw-paste these bytes land in the raw REPL's input buffer,
+ * which the caller clears with Ctrl-C — so the first command costs one round trip either way.
+ */
+export const OPTIMISTIC_FIRST_PIECE = 64;
+
+/**
+ * Ask an idle raw REPL (prompt consumed) for raw-paste mode, sending `firstCode` (at most
+ * OPTIMISTIC_FIRST_PIECE bytes) in the same write, and read its answer.
+ */
+export async function requestRawPaste(link: ReplLink, idleMs: number, firstCode: Uint8Array = new Uint8Array(0)): Promise<RawPasteAnswer> {
+  await link.write(concat([RAW_PASTE_REQUEST, firstCode]), idleMs);
   link.countRoundTrip();
   const limit = { idleMs };
   const reply = await link.take(2, limit, 'the answer to the raw-paste request');
@@ -76,9 +87,10 @@ function parseHeader(link: ReplLink, header: Uint8Array): number {
 export async function execRawPaste(
   link: ReplLink,
   code: Uint8Array,
-  options: { window: number; pipelined: boolean; idleMs: number; onStdout?: (bytes: Uint8Array) => void },
+  options: { window: number; pipelined: boolean; idleMs: number; onStdout?: (bytes: Uint8Array) => void; alreadySent?: number },
 ): Promise<ExecResult> {
   const { window, idleMs } = options;
+  const alreadySent = options.alreadySent ?? 0;
   const limit = { idleMs };
   let headerPending = options.pipelined;
   let credits = 0; // `\x01`s received and not spent yet
@@ -104,8 +116,8 @@ export async function execRawPaste(
     while (!headerPending && !boardStopped && link.queue.size > 0) absorb(link.queue.takeAvailable(1)[0]!);
   };
 
-  const firstPiece = code.subarray(0, 2 * window);
-  let sent = firstPiece.length;
+  const firstPiece = code.subarray(alreadySent, Math.max(alreadySent, 2 * window));
+  let sent = alreadySent + firstPiece.length;
   terminatorSent = sent === code.length;
   const first = [firstPiece];
   if (options.pipelined) first.unshift(RAW_PASTE_REQUEST);

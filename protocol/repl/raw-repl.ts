@@ -5,7 +5,7 @@ import { BoardError, BoardResetError, RawReplEnterError } from './errors';
 import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, SOFT_REBOOT } from './framing';
 import { ReplLink, type ReplStats } from './link';
 import { execPlainRaw } from './plain-raw';
-import { execRawPaste, requestRawPaste } from './raw-paste';
+import { execRawPaste, OPTIMISTIC_FIRST_PIECE, requestRawPaste } from './raw-paste';
 import { decodeLenient, type ExecResult } from './result';
 
 export type { ExecResult } from './result';
@@ -18,6 +18,15 @@ export interface RawReplOptions {
   /** Pause between 256-byte pieces in plain raw mode (default 10 ms, as mpremote). */
   plainRawPaceMs?: number;
 }
+
+/** How the code reaches the board: raw-paste compiles while it streams in; plain raw buffers it all first. */
+export type ExecMode = 'raw-paste' | 'plain';
+
+/**
+ * The program to run, or a function choosing it once the mode is known — so a caller can send
+ * more in one command to boards that compile while streaming (and so need less RAM for it).
+ */
+export type Code = string | Uint8Array | ((mode: ExecMode) => string | Uint8Array);
 
 export interface ExecOptions {
   /** Give up when the board sends nothing for this long (default 10 s). */
@@ -86,12 +95,12 @@ export class RawRepl {
     return this.serialize(() => this.enterNow(options.deadlineMs ?? DEFAULT_ENTER_DEADLINE_MS, options.softReset ?? false));
   }
 
-  exec(code: string | Uint8Array, options: ExecOptions = {}): Promise<ExecResult> {
+  exec(code: Code, options: ExecOptions = {}): Promise<ExecResult> {
     return this.serialize(() => this.execNow(code, options));
   }
 
   /** exec, then throw BoardError if the board raised; returns stdout as text (bad UTF-8 replaced). */
-  async run(code: string | Uint8Array, options: ExecOptions = {}): Promise<string> {
+  async run(code: Code, options: ExecOptions = {}): Promise<string> {
     const result = await this.exec(code, options);
     if (result.error !== '') throw new BoardError(result.error);
     return decodeLenient(result.stdout);
@@ -185,12 +194,15 @@ export class RawRepl {
     this.state = 'raw';
   }
 
-  private async execNow(code: string | Uint8Array, options: ExecOptions): Promise<ExecResult> {
+  private async execNow(code: Code, options: ExecOptions): Promise<ExecResult> {
     const idleMs = options.timeoutMs ?? DEFAULT_IDLE_MS;
-    let bytes = typeof code === 'string' ? encoder.encode(code) : code;
-    checkSendable(bytes);
-    // Ctrl-D on an empty raw buffer would soft-reset the board.
-    if (bytes.length === 0) bytes = Uint8Array.of(0x0a);
+    const forMode = (mode: ExecMode): Uint8Array => {
+      const chosen = typeof code === 'function' ? code(mode) : code;
+      const bytes = typeof chosen === 'string' ? encoder.encode(chosen) : chosen;
+      checkSendable(bytes);
+      // Ctrl-D on an empty raw buffer would soft-reset the board.
+      return bytes.length === 0 ? Uint8Array.of(0x0a) : bytes;
+    };
     if (this.state !== 'raw') await this.enterNow(DEFAULT_ENTER_DEADLINE_MS, false);
     const stray = this.link.queue.takeAll();
     if (stray.length > 0) this.link.log(`ignored ${stray.length} stray bytes before the command`);
@@ -199,7 +211,7 @@ export class RawRepl {
     const run = { idleMs, onStdout: options.onStdout };
     let result: ExecResult;
     try {
-      result = await this.execInMode(bytes, run);
+      result = await this.execInMode(forMode, run);
     } catch (error) {
       if (error instanceof BoardResetError) this.state = 'raw';
       throw error;
@@ -208,22 +220,26 @@ export class RawRepl {
     return result;
   }
 
-  private async execInMode(bytes: Uint8Array, run: { idleMs: number; onStdout?: (bytes: Uint8Array) => void }): Promise<ExecResult> {
+  private async execInMode(forMode: (mode: ExecMode) => Uint8Array, run: { idleMs: number; onStdout?: (bytes: Uint8Array) => void }): Promise<ExecResult> {
     if (this.rawPasteState === 'supported') {
-      return execRawPaste(this.link, bytes, { ...run, window: this.window, pipelined: true });
+      return execRawPaste(this.link, forMode('raw-paste'), { ...run, window: this.window, pipelined: true });
     }
     if (this.rawPasteState === 'unknown') {
-      const answer = await requestRawPaste(this.link, run.idleMs);
+      const bytes = forMode('raw-paste');
+      const firstPiece = bytes.subarray(0, OPTIMISTIC_FIRST_PIECE);
+      const answer = await requestRawPaste(this.link, run.idleMs, firstPiece);
       if (answer.supported) {
         this.rawPasteState = 'supported';
         this.window = answer.window;
         this.link.log(`raw-paste supported, window ${answer.window} bytes`);
-        return execRawPaste(this.link, bytes, { ...run, window: answer.window, pipelined: false });
+        return execRawPaste(this.link, bytes, { ...run, window: answer.window, pipelined: false, alreadySent: firstPiece.length });
       }
       this.rawPasteState = 'unsupported';
       this.link.log(`${answer.reason}: using plain raw mode for this connection`);
+      // The code sent with the request is in the raw REPL's buffer: Ctrl-C drops it silently.
+      await this.link.write(Uint8Array.of(CTRL_C), run.idleMs);
     }
-    return execPlainRaw(this.link, bytes, { ...run, paceMs: this.plainRawPaceMs });
+    return execPlainRaw(this.link, forMode('plain'), { ...run, paceMs: this.plainRawPaceMs });
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {
