@@ -78,7 +78,11 @@ else:
   );
 }
 
-/** Definitions used by the write steps; sent once per connection, before the first write. */
+/**
+ * Definitions used by the write steps; sent once per connection, before the first write.
+ * `_rn` retries a failed rename from inside the file's folder: VfsPosix with a root (the virtual
+ * board) builds both absolute paths in one shared buffer, so rename('/a/x~mps', '/a/x') fails.
+ */
 export const WRITE_PRELUDE = pySource(
   PRELUDE,
   `try:
@@ -99,13 +103,25 @@ def _mk(p):
    os.mkdir(q)
   except OSError:
    pass
+def _rn(t,p):
+ c=os.getcwd()
+ i=p.rfind('/')
+ os.chdir(p[:i] or '/')
+ try:
+  os.rename(t[i+1:],p[i+1:])
+ finally:
+  os.chdir(c)
 def _fin(t,p,h,n):
  g=_hf(t)
  if g!=h:
   os.remove(t)
   raise ValueError('mpysync: %s arrived damaged (fingerprint %s, expected %s); nothing was replaced'%(p,g,h))
  if hasattr(os,'rename'):
-  os.rename(t,p)
+  try:
+   os.rename(t,p)
+  except OSError:
+   if p[:1]!='/':raise
+   _rn(t,p)
  else:
   s=open(t,'rb')
   f=open(p,'wb')
