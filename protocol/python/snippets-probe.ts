@@ -1,7 +1,8 @@
 /**
  * The probe: one program, one round trip. It must run on every MicroPython from 1.9 (the
  * micro:bit: no os.stat, no statvfs, 7 KB of heap) to today, so it uses only what 1.9 has and
- * guards everything else. Each line is `key=<repr(value)>`.
+ * guards everything else. Each line is `key=<repr(value)>`. It deletes its own names at the end:
+ * globals live on in the raw REPL, and a 7 KB heap has no room for leftovers.
  */
 export const PROBE_SNIPPET = `import sys
 try:
@@ -29,6 +30,7 @@ for _n in range(1,80):
 _p('smallint',_b)
 _c=os.getcwd() if hasattr(os,'getcwd') else None
 _p('cwd',_c)
+_s=None
 try:
  _s=os.statvfs(_c or '/')
  _p('fs',(_s[0],_s[1],_s[2],_s[3],_s[4]))
@@ -55,4 +57,5 @@ try:
  _p('raw8',eval("b'"+chr(255)+"'")==b'\\xc3\\xbf')
 except Exception:
  _p('raw8',False)
+del _p,_i,_b,_n,_c,_s,_h
 `;
