@@ -29,7 +29,8 @@ export class ReplLink {
   ) {
     transport.setReceiver((bytes) => this.queue.push(bytes));
     this.closedSignal = transport.closed.then((cause) => {
-      this.closedError = new TransportClosedError(transport.label, cause?.message, { cause });
+      // A transport that already explains its end is not wrapped again ("closed: … closed: …").
+      this.closedError = cause instanceof TransportClosedError ? cause : new TransportClosedError(transport.label, cause?.message, { cause });
       this.queue.fail(this.closedError);
       throw this.closedError;
     });
