@@ -3,8 +3,8 @@
  * after every completed command, so a board killed at any moment and restarted holds exactly the
  * files of the last command it completed (each file is replaced atomically: written beside, renamed).
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { MpysyncError } from '../../protocol/errors';
 import type { BoardFiles } from './board-fs';
 
@@ -23,7 +23,7 @@ export class PersistMirror {
   /** Reads DIR (created if missing); leftovers of a mirror cut short are deleted, not loaded. */
   static open(dir: string): { mirror: PersistMirror; content: BoardFiles } {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirectories(dir);
       const content: BoardFiles = { directories: [], files: new Map() };
       const walk = (relative: string) => {
         for (const name of readdirSync(join(dir, relative)).sort()) {
@@ -71,6 +71,14 @@ export class PersistMirror {
     }
     this.mirrored = current;
   }
+}
+
+/** Like `mkdir -p`; Node's own recursive mkdir loops for ever on some file systems (e.g. /proc). */
+function makeDirectories(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectories(parent);
+  mkdirSync(dir);
 }
 
 function partialName(path: string): string {

@@ -32,7 +32,7 @@ process.once('exit', () => {
 });
 
 export async function startVirtualBoard(options: VirtualBoardOptions = {}): Promise<VirtualBoardProcess> {
-  const args = [CLI, 'virtual', '--json'];
+  const args = [CLI, 'virtual', '--json', '--exit-with-parent'];
   if (options.persist !== undefined) args.push('--persist', options.persist);
   if (options.rawPaste === false) args.push('--no-raw-paste');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -260,6 +260,16 @@ describe('virtual board options and lifetime', () => {
     }
   });
 
+  test('a private board (--exit-with-parent, as spawn.ts starts it) stops when its parent is killed', async () => {
+    const parent = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" virtual --json --exit-with-parent & wait`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    const { pid } = JSON.parse(line) as { pid: number };
+    expect(processAlive(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    const ms = await waitUntil(() => !processAlive(pid), 5_000, `the orphaned board process ${pid} exiting`);
+    console.info(`orphaned board exited ${ms} ms after its parent was killed`);
+  });
+
   test('without socat, `mpysync virtual` says how to install it and exits with code 2', async () => {
     const child = spawn(process.execPath, [CLI, 'virtual'], { env: { ...process.env, PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { startPtyBoard } from '../../virtual/pty-board';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes';
 
@@ -9,7 +9,8 @@ export function register(program: Command): void {
     .option('--json', 'print {"port": ..., "pid": ...} as the first line')
     .option('--persist <dir>', "keep the board's filesystem in this folder (loaded at start, saved after every command)")
     .option('--no-raw-paste', 'decline raw-paste, like firmware older than 1.14')
-    .action(async (opts: { json?: boolean; persist?: string; rawPaste: boolean }) => {
+    .addOption(new Option('--exit-with-parent', 'stop when the process that started this one ends').hideHelp())
+    .action(async (opts: { json?: boolean; persist?: string; rawPaste: boolean; exitWithParent?: boolean }) => {
       const board = await startPtyBoard({ persist: opts.persist, rawPaste: opts.rawPaste });
       process.stdout.write((opts.json ? JSON.stringify({ port: board.port, pid: process.pid }) : board.port) + '\n');
       if (!opts.json) {
@@ -18,6 +19,7 @@ export function register(program: Command): void {
 
       const signalled = new Promise<string>((resolve) => {
         for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
+        if (opts.exitWithParent) whenParentEnds(() => resolve('parent ended'));
       });
       const outcome = await Promise.race([signalled.then((signal) => ({ signal })), board.ended.then((reason) => ({ reason }))]);
       await board.stop();
@@ -28,4 +30,16 @@ export function register(program: Command): void {
         process.exitCode = EXIT_OK;
       }
     });
+}
+
+/** A private board (spawn.ts) must not outlive a parent that was killed without stopping it. */
+function whenParentEnds(callback: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      callback();
+    }
+  }, 500);
+  timer.unref();
 }
