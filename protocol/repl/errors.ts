@@ -19,7 +19,8 @@ function enterFailureMessage(label: string, received: Uint8Array, receivedCount:
   if (receivedCount === 0) {
     return (
       `${head}: received nothing in ${seconds} — is a MicroPython board on this port, powered and running? ` +
-      `(an ESP board may be held in reset or in its bootloader: press its reset button and retry)`
+      `If it is, a program on it may have turned Ctrl-C off (micropython.kbd_intr(-1)), or an ESP board may be held ` +
+      `in reset or in its bootloader: press the board's reset button and retry`
     );
   }
   // MicroPython never sends Ctrl-A or Ctrl-C back; a port that does is reflecting our own bytes.
