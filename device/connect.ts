@@ -52,7 +52,9 @@ export async function openBoard(spec: string, options: { notice?: (message: stri
   const close = async () => {
     if (closed) return;
     closed = true;
-    await Promise.race([repl.exitRaw().catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([repl.exitRaw().catch(() => {}), new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
     await transport.close();
     await dispose();
   };
