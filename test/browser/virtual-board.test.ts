@@ -51,6 +51,7 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   const page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   onTestFailed(async () => {
+    await page.getByLabel('Show protocol details').check().catch(() => {});
     await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-failure.png'), fullPage: true }).catch(() => {});
     console.error('page log at the failure:\n' + (await page.locator('mps-log-panel ol').innerText().catch((e: Error) => e.message)));
   });

@@ -12,6 +12,7 @@ import type { Locator } from 'playwright-core';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { WebSocketServer, type WebSocket as RelaySocket } from 'ws';
+import { describeBytes } from '../../protocol/errors';
 import { startMicrobit, type BoardProcess } from '../helpers/boards';
 import { buildPage, launchChromium, type TestBrowser } from '../helpers/browser';
 import { serveStatic, type StaticServer } from '../helpers/static-server';
@@ -28,7 +29,13 @@ let browser: TestBrowser;
 let microbit: BoardProcess;
 let serial: SerialPort;
 let relay: WebSocketServer;
-const relayLog = { toBoard: 0, fromBoard: 0, connections: 0 };
+const relayLog = { toBoard: 0, fromBoard: 0, connections: 0, transcript: [] as string[] };
+
+/** The last exchanges through the relay, shown when the test fails. */
+function note(direction: '→' | '←', bytes: Buffer): void {
+  relayLog.transcript.push(`${Date.now() % 100_000} ${direction} ${describeBytes(bytes, 300)}`);
+  if (relayLog.transcript.length > 60) relayLog.transcript.shift();
+}
 
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'mpysync-dist-'));
@@ -70,6 +77,7 @@ async function startRelay(port: SerialPort): Promise<WebSocketServer> {
   let current: RelaySocket | null = null;
   port.on('data', (chunk: Buffer) => {
     relayLog.fromBoard += chunk.length;
+    note('←', chunk);
     if (current?.readyState === current?.OPEN) current?.send(chunk);
   });
   wss.on('connection', (socket) => {
@@ -77,6 +85,7 @@ async function startRelay(port: SerialPort): Promise<WebSocketServer> {
     current = socket;
     socket.on('message', (data: Buffer) => {
       relayLog.toBoard += data.length;
+      note('→', data);
       port.write(data);
     });
     socket.on('close', () => {
@@ -159,6 +168,8 @@ test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   onTestFailed(async () => {
+    console.error('relay transcript (ms, direction, bytes):\n' + relayLog.transcript.join('\n'));
+    await page.getByLabel('Show protocol details').check().catch(() => {});
     await page.screenshot({ path: join(ARTIFACTS, 'web-microbit-failure.png'), fullPage: true }).catch(() => {});
     console.error('page log at the failure:\n' + (await page.locator('mps-log-panel ol').innerText().catch((e: Error) => e.message)));
   });

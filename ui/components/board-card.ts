@@ -57,7 +57,7 @@ export class BoardCard extends LitElement {
       }
       dl {
         display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr));
+        grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr));
         gap: 0.6rem 1rem;
         margin: 0;
       }

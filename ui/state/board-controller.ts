@@ -28,6 +28,9 @@ export class BoardController {
   private link: OpenedLink | null = null;
   private repl: RawRepl | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The plan shown still describes the board: nothing has run on it since it was made. */
+  private planIsCurrent = false;
+  private plannedFiles: LocalFile[] | null = null;
 
   constructor(
     id: string,
@@ -89,7 +92,11 @@ export class BoardController {
     return this.queued('planning', () => this.planNow(files));
   }
 
-  /** Plans again against the board as it is now, then carries the plan out. */
+  /**
+   * Carries out the plan for `files`, planning again first if anything ran on the board since
+   * (Run Python, an earlier sync). Planning only when needed also spares small boards' heaps: the
+   * micro:bit has about 7 KB, and every snippet run leaves garbage behind.
+   */
   sync(files: LocalFile[]): Promise<void> {
     return this.queued('syncing', async () => {
       const repl = this.repl!;
@@ -97,7 +104,8 @@ export class BoardController {
       const started = performance.now();
       const roundTripsBefore = repl.stats.roundTrips;
       const wireBefore = transport.bytesWritten;
-      await this.planNow(files);
+      if (!this.planIsCurrent || this.plannedFiles !== files) await this.planNow(files);
+      this.planIsCurrent = false;
       const plan = this.current.plan!;
       const uploads = plan.entries.flatMap((e) => (e.action === 'upload' ? [e.file] : []));
       this.patch({
@@ -143,6 +151,7 @@ export class BoardController {
   run(code: string): Promise<void> {
     return this.queued('running', async () => {
       const started = performance.now();
+      this.planIsCurrent = false;
       const result = await this.repl!.exec(code, { timeoutMs: RUN_TIMEOUT_MS });
       const run: CodeRun = { code, output: decodeLenient(result.stdout), error: result.error, ms: Math.round(performance.now() - started) };
       this.patch({ runs: [...this.current.runs, run].slice(-KEEP_RUNS) });
@@ -163,7 +172,10 @@ export class BoardController {
   }
 
   private async planNow(files: LocalFile[]): Promise<void> {
+    this.planIsCurrent = false;
     const { probe, plan } = await probeAndPlan(this.repl!, files, { dest: '', probe: this.current.probe ?? undefined });
+    this.planIsCurrent = true;
+    this.plannedFiles = files;
     this.patch({ probe, plan, progress: null, result: null });
     const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
     this.log(
