@@ -29,6 +29,7 @@
  * - Filesystem. The board's `/` is Emscripten's BOARD_ROOT folder, mounted as VfsPosix, so it starts
  *   empty like a board's flash (not showing /dev, /proc, /tmp). Like the unix port, VfsPosix's
  *   `os.ilistdir()` gives 3-tuples (name, type, inode) with no size: hosts need `os.stat` for sizes.
+ *   Its rename is routed around a VfsPosix bug (see MOUNT_FLASH).
  * - Not fixable here: a program that reads stdin (`input()`) or never ends (`while True: pass`)
  *   blocks the board for ever, since code runs synchronously and Ctrl-C cannot reach it.
  *
@@ -54,11 +55,23 @@ const SLICE_BYTES = 1024;
 /** The Emscripten folder that the board sees as `/`, like a board's flash: no runtime dirs in it. */
 export const BOARD_ROOT = '/flash';
 
+/*
+ * VfsPosix with a root builds both paths of a rename in one shared buffer (extmod/vfs_posix.c), so
+ * rename('/a/x~', '/a/x') becomes rename('/a/x', '/a/x'): a silent no-op when the target exists.
+ * Flash filesystems (FAT, littlefs) do not have this bug, so the board renames through a root-less
+ * VfsPosix on the host paths instead.
+ */
 const MOUNT_FLASH = `
 def _mpysync_mount_flash():
     import vfs, os
+    class Flash(vfs.VfsPosix):
+        host = vfs.VfsPosix()
+        def rename(self, a, b):
+            c = os.getcwd().rstrip('/')
+            full = lambda p: p if p[:1] == '/' else c + '/' + p
+            Flash.host.rename('${BOARD_ROOT}' + full(a), '${BOARD_ROOT}' + full(b))
     vfs.umount('/')
-    vfs.mount(vfs.VfsPosix('${BOARD_ROOT}'), '/')
+    vfs.mount(Flash('${BOARD_ROOT}'), '/')
     os.chdir('/')
 _mpysync_mount_flash()
 del _mpysync_mount_flash
