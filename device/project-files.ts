@@ -2,9 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { LocalFile } from '../protocol/plan';
+import { ALWAYS_IGNORED, IGNORE_FILE } from '../protocol/project-rules';
 
-/** Never sent: version control, caches, editor litter, and our own ignore file. */
-const ALWAYS_IGNORED = ['.git/', '.hg/', '.svn/', 'node_modules/', '__pycache__/', '*.pyc', '.DS_Store', 'Thumbs.db', '.mpysyncignore', '.vscode/', '.idea/'];
 
 export interface ProjectProblem {
   file: string;
@@ -30,7 +29,7 @@ export async function readProject(root: string): Promise<Project> {
   if (!stat.isDirectory()) throw Object.assign(new Error(`${root} is a file; give the folder that holds your project`), { code: 'ENOTDIR' });
   const realRoot = await fs.realpath(absRoot);
   const rules = ignore().add(ALWAYS_IGNORED);
-  const ignoreText = await fs.readFile(path.join(absRoot, '.mpysyncignore'), 'utf8').catch(() => '');
+  const ignoreText = await fs.readFile(path.join(absRoot, IGNORE_FILE), 'utf8').catch(() => '');
   rules.add(ignoreText);
 
   const files: LocalFile[] = [];

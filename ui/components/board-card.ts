@@ -195,7 +195,7 @@ export class BoardCard extends LitElement {
         <strong>${r.ok ? 'Sync finished' : 'Sync failed'}</strong>
         ${r.uploaded} uploaded · ${r.skipped} skipped · ${r.refused} refused${r.substituted ? ` · ${r.substituted} substituted` : ''}${r.deleted ? ` · ${r.deleted} deleted` : ''}
         <br />
-        <span class="muted">${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytes)} on the wire · ${r.roundTrips} round trips · ${formatMs(r.ms)}</span>
+        <span class="muted">${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytes)} on the wire · ${r.roundTrips} round trip${r.roundTrips === 1 ? "" : "s"} · ${formatMs(r.ms)}</span>
         ${r.failed.map((f) => html`<br /><span>${f.file}: ${f.error}</span>`)}
       </p>
     `;

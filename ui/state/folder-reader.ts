@@ -4,11 +4,9 @@
  * Leaves out what never belongs on a board, like the CLI does (device/project-files.ts).
  */
 import ignore from 'ignore';
+import { ALWAYS_IGNORED, IGNORE_FILE } from '../../protocol/project-rules';
 import type { LocalFile } from '../../protocol/plan';
 
-/** Never sent: version control, caches, editor litter, and the ignore file itself. */
-const ALWAYS_IGNORED = ['.git/', '.hg/', '.svn/', 'node_modules/', '__pycache__/', '*.pyc', '.DS_Store', 'Thumbs.db', '.mpysyncignore', '.vscode/', '.idea/'];
-const IGNORE_FILE = '.mpysyncignore';
 
 export interface FolderContents {
   name: string;
