@@ -1,8 +1,8 @@
-import { deflateRaw, chooseWindowBits } from './codec';
+import { chooseWindowBits, deflateRaw, MAX_WINDOW_BITS, MIN_WINDOW_BITS } from './codec';
 import { MpysyncError } from './errors';
 import type { Plan, Substitution } from './plan';
 import type { BoardProbe } from './probe';
-import { DONE_MARK, stepSource, TEMP_SUFFIX, WRITE_PRELUDE, type WriteStep } from './python/snippets-fs';
+import { dataExpressionLength, DONE_MARK, stepSource, TEMP_SUFFIX, WRITE_CLEANUP, writePrelude, type DataEncoding, type WriteStep } from './python/snippets-fs';
 import { pySource } from './python/literal';
 import type { RawRepl } from './repl';
 
@@ -26,67 +26,258 @@ export interface SyncOutcome {
 export interface TransferSettings {
   /** Largest program sent in one exec, sized by the board's free RAM. */
   commandBytes: number;
-  /** Window for raw-deflate chunks, or null when the board has no `deflate` module. */
+  /** Largest window for the raw-deflate streams, or null when the board has no `deflate` module. */
   windowBits: number | null;
   /** Escape bytes ≥ 0x7f too (firmware whose lexer rejects them in bytes literals). */
   asciiOnly: boolean;
+  /** The board has `binascii`: data goes as base64 wherever that is shorter than its bytes literal. */
+  base64: boolean;
 }
+
+/** Heap the write prelude's functions keep (measured on the micro:bit: 2.1 KB). */
+const PRELUDE_HEAP = 2048;
 
 export function transferSettings(board: BoardProbe): TransferSettings {
   const mem = board.memFree ?? 16_384;
   return {
-    // The literal, the lexer's copy of it and the decoded data are alive at once.
-    commandBytes: Math.max(384, Math.min(32 * 1024, Math.floor(mem / 6))),
-    windowBits: board.features.deflate ? chooseWindowBits(mem) : null,
+    // The literal, the lexer's copy of it and the decoded data are alive at once; without raw-paste
+    // the whole program text is held too before it compiles.
+    commandBytes: Math.max(384, Math.min(32 * 1024, Math.floor((mem - PRELUDE_HEAP) / (board.features.rawPaste ? 6 : 9)))),
+    windowBits: board.features.deflate ? streamWindowBits(mem) : null,
     asciiOnly: !board.features.rawBytesLiterals,
+    base64: board.features.binascii,
   };
 }
 
-interface Command {
+/**
+ * The codec's rule (a window of at most 1/8 of the free RAM), carried on past its 4 KB cap up to
+ * deflate's 32 KB: a stream here spans many files, where a wider window finds more (on 69 KB of
+ * .py, 12 bits gave 0.342 and 15 bits 0.308).
+ */
+function streamWindowBits(freeRamBytes: number): number {
+  let bits = chooseWindowBits(freeRamBytes);
+  while (bits < MAX_WINDOW_BITS && 2 ** (bits + 1) <= freeRamBytes / 8) bits++;
+  return bits;
+}
+
+export interface Command {
   source: Uint8Array;
-  /** Files whose last step is in this command (they print ('ok', path) when done). */
+  /** Files whose last step is in this command (they print `done#<tag>` when done). */
   finishing: Array<{ file: string; remote: string; size: number; tag: number }>;
+  /** File bytes this command carries (before encoding). */
   dataBytes: number;
 }
 
-/** Splits the plan into programs of at most `commandBytes` (a bigger single chunk goes alone). */
+interface Upload {
+  file: string;
+  remote: string;
+  temp: string;
+  fingerprint: string;
+  bytes: Uint8Array;
+  tag: number;
+}
+
+/** A contiguous part of one upload's bytes; the file is opened at 0 and finished at its end. */
+interface Segment {
+  upload: Upload;
+  start: number;
+  end: number;
+}
+
+interface Body {
+  source: Uint8Array;
+  segments: Segment[];
+  rawBytes: number;
+}
+
+/**
+ * Splits the plan into programs of at most `settings.commandBytes` each. The first starts with the
+ * write prelude, the folders and the deletions; then the uploads follow one another through the
+ * commands, several small files per command and a large one across several. On a board with
+ * `deflate`, each command carries ONE raw-deflate stream of all its file data (single small files
+ * compress poorly; together they compress well), inflated on the board as it is written out.
+ * Elsewhere each piece of a file is a bytes literal (or base64, when the board has `binascii` and
+ * that is shorter). Deterministic: the same plan and settings give the same bytes, in Node and
+ * in a browser.
+ */
 export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, settings: TransferSettings): Command[] {
   const commands: Command[] = [];
-  let current: Command = { source: WRITE_PRELUDE, finishing: [], dataBytes: 0 };
-  const add = (step: WriteStep, dataBytes = 0, finishing?: Command['finishing'][number]) => {
-    const src = stepSource(step);
-    if (current.source.length + src.length > settings.commandBytes && (current.finishing.length || current.dataBytes)) {
-      commands.push(current);
-      current = { source: new Uint8Array(0), finishing: [], dataBytes: 0 };
-    }
-    current.source = pySource(current.source, src);
-    current.dataBytes += dataBytes;
-    if (finishing) current.finishing.push(finishing);
+  const budget = settings.commandBytes;
+  let head: Uint8Array[] = [];
+  let headLength = 0;
+  const flushHead = () => {
+    commands.push({ source: pySource(...head), finishing: [], dataBytes: 0 });
+    head = [];
+    headLength = 0;
   };
-  for (const dir of plan.mkdirs) add({ kind: 'mkdir', path: dir });
-  for (const e of plan.entries) if (e.action === 'delete') add({ kind: 'remove', path: e.remote });
-  // Raw data per chunk: deflate typically halves it, the literal adds ~10 %.
-  let tags = 0;
-  const chunkSize = Math.max(128, Math.floor((settings.commandBytes - 64) * (settings.windowBits ? 1.6 : 0.85)));
-  for (const e of plan.entries) {
-    if (e.action !== 'upload') continue;
-    const bytes = contents.get(e.file)!;
-    const temp = e.remote + TEMP_SUFFIX;
-    add({ kind: 'open', temp });
-    for (let off = 0; off < bytes.length || off === 0; off += chunkSize) {
-      const raw = bytes.subarray(off, off + chunkSize);
-      if (raw.length === 0) break;
-      let step: WriteStep = { kind: 'data', bytes: raw, deflatedWindowBits: null, asciiOnly: settings.asciiOnly };
-      if (settings.windowBits) {
-        const packed = deflateRaw(raw, { windowBits: settings.windowBits });
-        if (packed.length < raw.length * 0.95) step = { kind: 'data', bytes: packed, deflatedWindowBits: settings.windowBits, asciiOnly: settings.asciiOnly };
-      }
-      add(step, raw.length);
-    }
-    const tag = tags++;
-    add({ kind: 'finish', temp, path: e.remote, fingerprint: e.fingerprint, size: e.size, tag }, 0, { file: e.file, remote: e.remote, size: e.size, tag });
+  // The prelude goes whole where it fits; a board with a few KB of heap (the micro:bit, whose plain
+  // raw REPL holds the whole program before compiling it) gets it a few definitions at a time.
+  const prelude = topLevelBlocks(writePrelude({ deflate: settings.windowBits !== null, base64: settings.base64 }));
+  const setup: WriteStep[] = [
+    ...plan.mkdirs.map((path): WriteStep => ({ kind: 'mkdir', path })),
+    ...plan.entries.flatMap((e): WriteStep[] => (e.action === 'delete' ? [{ kind: 'remove', path: e.remote }] : [])),
+  ];
+  for (const src of [...prelude, ...setup.map(stepSource)]) {
+    if (headLength + src.length > budget && headLength > 0) flushHead();
+    head.push(src);
+    headLength += src.length;
   }
-  if (current.source.length) commands.push(current);
+
+  const uploads: Upload[] = plan.entries.flatMap((e) =>
+    e.action === 'upload' ? [{ file: e.file, remote: e.remote, temp: e.remote + TEMP_SUFFIX, fingerprint: e.fingerprint, bytes: contents.get(e.file)!, tag: 0 }] : [],
+  );
+  uploads.forEach((u, i) => (u.tag = i));
+  const cursor = { upload: 0, offset: 0 };
+  // Encoded bytes per file byte, learned from the previous command; a first guess before that.
+  let costPerByte = settings.windowBits !== null ? 0.6 : 1.15;
+  while (cursor.upload < uploads.length) {
+    let body = fillCommand(uploads, cursor, budget - headLength, costPerByte, settings);
+    if (!body && headLength > 0) {
+      flushHead();
+      continue;
+    }
+    // Not even the smallest piece fits an empty command: send one anyway (a tiny board, a long name).
+    body ??= encodeBody(takeSegments(uploads, cursor, 1), settings);
+    if (body.rawBytes > 0) costPerByte = Math.max(0.05, body.source.length / body.rawBytes);
+    const last = body.segments[body.segments.length - 1]!;
+    cursor.upload = uploads.indexOf(last.upload);
+    cursor.offset = last.end;
+    if (last.end === last.upload.bytes.length) {
+      cursor.upload++;
+      cursor.offset = 0;
+    }
+    commands.push({
+      source: pySource(...head, body.source),
+      finishing: body.segments
+        .filter((s) => s.end === s.upload.bytes.length)
+        .map((s) => ({ file: s.upload.file, remote: s.upload.remote, size: s.upload.bytes.length, tag: s.upload.tag })),
+      dataBytes: body.rawBytes,
+    });
+    head = [];
+    headLength = 0;
+  }
+  if (headLength > 0) flushHead();
+  const last = commands[commands.length - 1];
+  if (last && last.source.length + WRITE_CLEANUP.length <= budget) last.source = pySource(last.source, WRITE_CLEANUP);
+  else if (last) commands.push({ source: WRITE_CLEANUP, finishing: [], dataBytes: 0 });
+  return commands;
+}
+
+/** A program cut into its top-level statements (a `def` or `try` with everything indented under it). */
+function topLevelBlocks(source: Uint8Array): Uint8Array[] {
+  const text = new TextDecoder().decode(source);
+  const blocks: string[] = [];
+  for (const line of text.split(/(?<=\n)/)) {
+    const continues = /^[ \t]/.test(line) || /^(except|else|elif|finally)\b/.test(line);
+    if (continues && blocks.length) blocks[blocks.length - 1] += line;
+    else blocks.push(line);
+  }
+  return blocks.map((b) => pySource(b));
+}
+
+/**
+ * The most file data from `cursor` on whose encoding fits in `room` bytes, or null when not even one
+ * byte does. Encoded size grows with the data but not in proportion (compression), so the amount is
+ * found by a few guided guesses, starting from the last command's cost per byte.
+ */
+function fillCommand(uploads: Upload[], cursor: { upload: number; offset: number }, room: number, costPerByte: number, settings: TransferSettings): Body | null {
+  if (room <= 0) return null;
+  const remaining = uploads.slice(cursor.upload).reduce((n, u) => n + u.bytes.length, 0) - cursor.offset;
+  let target = Math.max(1, Math.min(remaining, Math.floor((room * 0.95) / costPerByte)));
+  let best: Body | null = null;
+  let tooMuch = Infinity; // the smallest amount known not to fit
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const body = encodeBody(takeSegments(uploads, cursor, target), settings);
+    const size = body.source.length;
+    let next: number;
+    if (size <= room) {
+      if (!best || body.rawBytes > best.rawBytes) best = body;
+      if (target >= remaining || size >= room * 0.95) break;
+      next = Math.min(remaining, Math.floor((target * room * 0.98) / size));
+      if (next >= tooMuch) next = Math.floor((target + tooMuch) / 2);
+      if (next <= target) break;
+    } else {
+      tooMuch = target;
+      if (target <= 1) break;
+      next = Math.min(target - 1, Math.floor((target * room * 0.97) / size));
+      if (best && next <= best.rawBytes) break;
+      next = Math.max(1, next);
+    }
+    target = next;
+  }
+  return best;
+}
+
+/** Segments holding the next `amount` bytes from `cursor` (files of 0 bytes ride along when reached). */
+function takeSegments(uploads: Upload[], cursor: { upload: number; offset: number }, amount: number): Segment[] {
+  const segments: Segment[] = [];
+  let left = amount;
+  let offset = cursor.offset;
+  for (let i = cursor.upload; i < uploads.length; i++, offset = 0) {
+    const upload = uploads[i]!;
+    if (left === 0 && upload.bytes.length > 0) break;
+    const end = Math.min(upload.bytes.length, offset + left);
+    segments.push({ upload, start: offset, end });
+    left -= end - offset;
+    if (end < upload.bytes.length) break;
+  }
+  return segments;
+}
+
+/** The cheaper of a bytes literal and base64 (when the board decodes it) for `data`. */
+function cheaperEncoding(data: Uint8Array, settings: TransferSettings): DataEncoding {
+  if (!settings.base64) return 'literal';
+  return dataExpressionLength(data, 'base64', settings.asciiOnly) < dataExpressionLength(data, 'literal', settings.asciiOnly) ? 'base64' : 'literal';
+}
+
+/** The program for `segments`: one deflate stream for all, or each piece as it is, whichever is shorter. */
+function encodeBody(segments: Segment[], settings: TransferSettings): Body {
+  const rawBytes = segments.reduce((n, s) => n + s.end - s.start, 0);
+  const fileSteps = (data: (s: Segment) => WriteStep | null): Uint8Array[] =>
+    segments.flatMap((s) => {
+      const steps: WriteStep[] = [];
+      if (s.start === 0) steps.push({ kind: 'open', temp: s.upload.temp });
+      const d = s.end > s.start ? data(s) : null;
+      if (d) steps.push(d);
+      if (s.end === s.upload.bytes.length) {
+        const u = s.upload;
+        steps.push({ kind: 'finish', temp: u.temp, path: u.remote, fingerprint: u.fingerprint, size: u.bytes.length, tag: u.tag });
+      }
+      return steps.map(stepSource);
+    });
+  const plain = pySource(
+    ...fileSteps((s) => {
+      const bytes = s.upload.bytes.subarray(s.start, s.end);
+      return { kind: 'data', bytes, encoding: cheaperEncoding(bytes, settings), asciiOnly: settings.asciiOnly };
+    }),
+  );
+  if (settings.windowBits === null || rawBytes === 0) return { source: plain, segments, rawBytes };
+
+  const raw = pySource(...segments.map((s) => s.upload.bytes.subarray(s.start, s.end)));
+  // No distance in the stream can exceed its length: a smaller window costs the board less RAM.
+  const windowBits = Math.max(MIN_WINDOW_BITS, Math.min(settings.windowBits, Math.ceil(Math.log2(raw.length))));
+  const packed = deflateRaw(raw, { windowBits });
+  const stream: WriteStep = { kind: 'stream', bytes: packed, windowBits, encoding: cheaperEncoding(packed, settings), asciiOnly: settings.asciiOnly };
+  const deflated = pySource(stepSource(stream), ...fileSteps((s) => ({ kind: 'copy', bytes: s.end - s.start })));
+  return { source: deflated.length < plain.length ? deflated : plain, segments, rawBytes };
+}
+
+/**
+ * Boards synced together from one project (a classroom) get the same plan and settings, so the
+ * commands are built (compressed) once for all. A hit needs the same plan, the same settings and
+ * the very same content arrays; the plan's fingerprints are of those contents.
+ */
+const recentCommands: Array<{ key: string; contents: Uint8Array[]; commands: Command[] }> = [];
+const RECENT_COMMANDS_KEPT = 4;
+
+function commandsFor(plan: Plan, contents: Map<string, Uint8Array>, settings: TransferSettings): Command[] {
+  const key = JSON.stringify([settings, plan.mkdirs, plan.entries.map((e) => (e.action === 'upload' ? [e.file, e.remote, e.fingerprint] : e.action === 'delete' ? [e.remote] : []))]);
+  const arrays = plan.entries.flatMap((e) => (e.action === 'upload' ? [contents.get(e.file)!] : []));
+  const hit = recentCommands.find((c) => c.key === key && c.contents.length === arrays.length && c.contents.every((a, i) => a === arrays[i]));
+  if (hit) return hit.commands;
+  const commands = buildCommands(plan, contents, settings);
+  recentCommands.unshift({ key, contents: arrays, commands });
+  recentCommands.length = Math.min(recentCommands.length, RECENT_COMMANDS_KEPT);
   return commands;
 }
 
@@ -119,7 +310,7 @@ export async function executePlan(
   const totalBytes = plan.uploadBytes;
   onEvent({ type: 'start', files: uploads.length, bytes: totalBytes });
   let doneBytes = 0;
-  const commands = buildCommands(plan, contents, transferSettings(board));
+  const commands = commandsFor(plan, contents, transferSettings(board));
   for (const [i, command] of commands.entries()) {
     let result;
     try {

@@ -1,0 +1,48 @@
+/**
+ * The exact cost of a small fixed sync to a fresh virtual board (MicroPython 1.27, deflate), and of
+ * syncing it again unchanged. Counts are deterministic (seconds are not, and are never asserted):
+ * a change that sends more bytes or makes more round trips fails here, and the new numbers must be
+ * put in on purpose. bench/ measures the same at full size.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateBenchProject } from '../../bench/project';
+import { syncOneBoard } from '../../device/sync-runner';
+import { startVirtualBoard, type BoardProcess } from '../helpers/boards';
+
+// 8 files in subfolders, half .mpy, 24 KB.
+const files = generateBenchProject(3, { files: 8, bytes: 24_000 });
+const project = { root: '(generated)', files, problems: [] };
+const payload = files.reduce((n, f) => n + f.bytes.length, 0);
+
+describe('transfer counts: a small fixed project to a fresh virtual board', () => {
+  let board: BoardProcess;
+  beforeAll(async () => {
+    board = await startVirtualBoard();
+  });
+  afterAll(async () => board?.stop());
+
+  it('a fresh sync sends exactly these bytes in exactly these round trips', async () => {
+    const report = await syncOneBoard(board.port, project, { dest: '', deleteExtraneous: false, dryRun: false });
+    expect(report.error).toBeNull();
+    expect(report.uploaded).toHaveLength(8);
+    expect({ payloadBytes: report.payloadBytes, wireBytesSent: report.wireBytesSent, roundTrips: report.roundTrips }).toEqual({
+      payloadBytes: payload,
+      // enter + probe/index (2.5 KB) + write prelude (1.7 KB) + one deflate stream of the files.
+      wireBytesSent: 15_602,
+      // enter, the probe + index program (raw-paste handshake, reply), ONE write command for 8 files.
+      roundTrips: 4,
+    });
+    expect(payload).toBe(23_896);
+  });
+
+  it('syncing it again sends 0 payload bytes in at most 3 round trips', async () => {
+    const report = await syncOneBoard(board.port, project, { dest: '', deleteExtraneous: false, dryRun: false });
+    expect(report.error).toBeNull();
+    expect(report.skipped).toHaveLength(8);
+    expect({ payloadBytes: report.payloadBytes, wireBytesSent: report.wireBytesSent, roundTrips: report.roundTrips }).toEqual({
+      payloadBytes: 0,
+      wireBytesSent: 2_576,
+      roundTrips: 3,
+    });
+  });
+});

@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateBenchProject } from '../../bench/project';
+import { boardHash } from '../../protocol/board-hash';
+import type { Plan } from '../../protocol/plan';
+import type { BoardProbe } from '../../protocol/probe';
+import { dataExpressionLength, dataLiteral } from '../../protocol/python/snippets-fs';
+import { buildCommands, transferSettings, type Command, type TransferSettings } from '../../protocol/sync';
+
+/** Python's reading of a bytes literal body (the escapes dataLiteral and base64 use). */
+function decodeBytesLiteral(text: string, at: number): { bytes: Uint8Array; end: number } {
+  if (text.slice(at, at + 2) !== "b'") throw new Error(`no bytes literal at ${at}: ${JSON.stringify(text.slice(at, at + 20))}`);
+  const out: number[] = [];
+  let i = at + 2;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (Number.isNaN(c)) throw new Error('unterminated literal');
+    if (c === 0x27) return { bytes: Uint8Array.from(out), end: i + 1 };
+    if (c === 0x0a || c === 0x0d) throw new Error(`raw line end inside a literal at ${i}`);
+    if (c !== 0x5c) {
+      out.push(c);
+      i++;
+      continue;
+    }
+    const e = text[i + 1]!;
+    if (e === 'n') out.push(10), (i += 2);
+    else if (e === 'r') out.push(13), (i += 2);
+    else if (e === "'" || e === '\\') out.push(e.charCodeAt(0)), (i += 2);
+    else if (e === 'x') out.push(parseInt(text.slice(i + 2, i + 4), 16)), (i += 4);
+    else if (/[0-7]/.test(e)) {
+      let j = i + 1;
+      while (j < i + 4 && /[0-7]/.test(text[j] ?? '')) j++;
+      out.push(parseInt(text.slice(i + 1, j), 8));
+      i = j;
+    } else throw new Error(`unexpected escape \\${e}`);
+  }
+}
+
+function decodeExpression(text: string, at: number): { bytes: Uint8Array; end: number } {
+  if (text.startsWith('_a(', at)) {
+    const inner = decodeBytesLiteral(text, at + 3);
+    return { bytes: new Uint8Array(Buffer.from(new TextDecoder().decode(inner.bytes), 'base64')), end: inner.end + 1 };
+  }
+  return decodeBytesLiteral(text, at);
+}
+
+/**
+ * Plays the commands as the board would (only the write steps; the prelude's definitions are
+ * skipped) and returns the files that `_fin` accepted, by path, and the tags it printed.
+ */
+function replay(commands: Command[], fingerprints: Map<string, string>): { files: Map<string, Uint8Array>; done: number[] } {
+  const files = new Map<string, Uint8Array>();
+  const done: number[] = [];
+  let open: { temp: string; chunks: Uint8Array[] } | null = null;
+  let stream: { bytes: Uint8Array; at: number } | null = null;
+  const temps = new Map<string, Uint8Array[]>();
+  for (const command of commands) {
+    const text = Buffer.from(command.source).toString('latin1');
+    let i = 0;
+    while (i < text.length) {
+      const lineEnd = (from: number) => (text.indexOf('\n', from) < 0 ? text.length : text.indexOf('\n', from) + 1);
+      if (text.startsWith('_z(', i)) {
+        const { bytes, end } = decodeExpression(text, i + 3);
+        const bits = Number(/^,(\d+)\)\n/.exec(text.slice(end))![1]);
+        stream = { bytes: inflateRawSync(bytes, { windowBits: Math.max(9, bits) }), at: 0 };
+        i = lineEnd(end);
+      } else if (text.startsWith('_f.write(', i)) {
+        const { bytes, end } = decodeExpression(text, i + 9);
+        open!.chunks.push(bytes);
+        i = lineEnd(end);
+      } else if (text.startsWith('_c(', i)) {
+        const n = Number(/^_c\((\d+)\)\n/.exec(text.slice(i))![1]);
+        open!.chunks.push(stream!.bytes.subarray(stream!.at, stream!.at + n));
+        stream!.at += n;
+        i = lineEnd(i);
+      } else if (text.startsWith('_o(', i)) {
+        const temp = /^_o\('([^']*)'\)\n/.exec(text.slice(i))![1]!;
+        open = { temp, chunks: [] };
+        temps.set(temp, open.chunks);
+        i = lineEnd(i);
+      } else if (text.startsWith('_fin(', i)) {
+        const [, temp, path, fingerprint, size, tag] = /^_fin\('([^']*)','([^']*)','([^']*)',(\d+),(\d+)\)\n/.exec(text.slice(i))!;
+        const bytes = new Uint8Array(Buffer.concat(temps.get(temp!)!));
+        expect(bytes.length).toBe(Number(size));
+        expect(fingerprint).toBe(fingerprints.get(path!));
+        expect(boardHash(bytes, 'sha256')).toBe(fingerprint);
+        files.set(path!, bytes);
+        done.push(Number(tag));
+        i = lineEnd(i);
+      } else i = lineEnd(i);
+    }
+  }
+  return { files, done };
+}
+
+function planFor(files: Array<{ relative: string; bytes: Uint8Array }>, mkdirs: string[] = []): Plan {
+  return {
+    dest: '',
+    mkdirs,
+    substitutions: [],
+    blockers: [],
+    uploadBytes: files.reduce((n, f) => n + f.bytes.length, 0),
+    entries: files.map((f) => ({ action: 'upload', file: f.relative, remote: f.relative, size: f.bytes.length, fingerprint: boardHash(f.bytes, 'sha256'), reason: 'new' })),
+  } as Plan;
+}
+
+function checkRoundTrip(files: Array<{ relative: string; bytes: Uint8Array }>, settings: TransferSettings): Command[] {
+  const plan = planFor(files);
+  const commands = buildCommands(plan, new Map(files.map((f) => [f.relative, f.bytes])), settings);
+  const { files: landed, done } = replay(commands, new Map(plan.entries.map((e) => [(e as { file: string }).file, (e as { fingerprint: string }).fingerprint])));
+  expect(done).toEqual(files.map((_, i) => i));
+  for (const f of files) expect(Buffer.from(landed.get(f.relative)!).equals(Buffer.from(f.bytes))).toBe(true);
+  expect(commands.flatMap((c) => c.finishing.map((f) => f.tag))).toEqual(files.map((_, i) => i));
+  return commands;
+}
+
+const DEFLATE: TransferSettings = { commandBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true };
+const BINASCII_ONLY: TransferSettings = { commandBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: true };
+const NEITHER: TransferSettings = { commandBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: false };
+const OLD_ASCII: TransferSettings = { commandBytes: 4096, windowBits: null, asciiOnly: true, base64: true };
+const MICROBIT: TransferSettings = { commandBytes: 384, windowBits: null, asciiOnly: false, base64: false };
+const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, windowBits: 9, asciiOnly: false, base64: true };
+
+describe('dataLiteral: the transfer bytes literal', () => {
+  it('reads back as the same bytes, is as long as dataExpressionLength says, and holds no raw REPL control byte or line end', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (data, asciiOnly) => {
+        const literal = dataLiteral(data, asciiOnly);
+        expect(literal.length).toBe(dataExpressionLength(data, 'literal', asciiOnly));
+        const { bytes, end } = decodeBytesLiteral(Buffer.from(literal).toString('latin1'), 0);
+        expect(end).toBe(literal.length);
+        expect([...bytes]).toEqual([...data]);
+        for (const b of literal.subarray(2, -1)) {
+          expect(b <= 0x05 || b === 0x0a || b === 0x0d).toBe(false);
+          if (asciiOnly) expect(b).toBeLessThan(0x7f);
+        }
+      }),
+    );
+  });
+
+  it('escapes in two bytes where Python allows, and spells an octal escape in full before a digit', () => {
+    const text = (bytes: number[]) => Buffer.from(dataLiteral(Uint8Array.from(bytes), false)).toString('latin1');
+    expect(text([0, 1, 0x0a, 0x0d, 0x27, 0x5c, 0xff])).toBe("b'\\0\\1\\n\\r\\'\\\\\xff'");
+    expect(text([1, 0x37, 5, 0x38])).toBe("b'\\0017\\58'");
+    expect(Buffer.from(dataLiteral(Uint8Array.of(0x7f, 0x80), true)).toString('latin1')).toBe("b'\\x7f\\x80'");
+  });
+});
+
+describe('buildCommands', () => {
+  const project = generateBenchProject(11, { files: 12, bytes: 60_000 });
+
+  it.each([
+    ['deflate', DEFLATE],
+    ['deflate, 2 KB commands, 512-byte window', SMALL_DEFLATE],
+    ['binascii only', BINASCII_ONLY],
+    ['neither', NEITHER],
+    ['ascii-only literals with binascii', OLD_ASCII],
+    ['micro:bit-sized commands', MICROBIT],
+  ])('%s: every file arrives whole and verified, each command within the budget', (_, settings) => {
+    const commands = checkRoundTrip(project, settings);
+    // A setup-only command may be one prelude definition larger than a micro:bit's budget (_fin: 442 bytes).
+    for (const c of commands) if (c.dataBytes > 0 || c.finishing.length) expect(c.source.length).toBeLessThanOrEqual(settings.commandBytes);
+    expect(commands.reduce((n, c) => n + c.dataBytes, 0)).toBe(project.reduce((n, f) => n + f.bytes.length, 0));
+  });
+
+  it('any set of files (empty ones, 1-byte ones, ones larger than a command) arrives whole', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 5000 }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(DEFLATE, SMALL_DEFLATE, NEITHER, OLD_ASCII, MICROBIT),
+        (contents, settings) => {
+          checkRoundTrip(
+            contents.map((bytes, i) => ({ relative: `d/f${i}.py`, bytes })),
+            settings,
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('with deflate, puts many small files into one command as one stream', () => {
+    const small = project.slice(0, 8).map((f) => ({ ...f, bytes: f.bytes.subarray(0, 1500) }));
+    const commands = checkRoundTrip(small, DEFLATE);
+    expect(commands).toHaveLength(1);
+    const text = Buffer.from(commands[0]!.source).toString('latin1');
+    expect(text.split('\n_z(').length - 1).toBe(1);
+    expect(text.split('\n_c(').length - 1).toBe(8);
+  });
+
+  it('uses base64 only where it is shorter: never for text with raw literals, for binary data when literals must be ASCII', () => {
+    const text = project.filter((f) => f.kind === 'text');
+    const binary = project.filter((f) => f.kind === 'binary');
+    const sources = (files: typeof project, settings: TransferSettings) =>
+      buildCommands(planFor(files), new Map(files.map((f) => [f.relative, f.bytes])), settings)
+        .map((c) => Buffer.from(c.source).toString('latin1'))
+        .join('');
+    expect(sources(text, BINASCII_ONLY)).not.toContain("_f.write(_a(b'");
+    expect(sources(binary, OLD_ASCII)).toContain("_f.write(_a(b'");
+  });
+
+  it('ends the last command by forgetting its helpers', () => {
+    const commands = checkRoundTrip(project.slice(0, 2), DEFLATE);
+    expect(Buffer.from(commands[commands.length - 1]!.source).toString('latin1')).toMatch(/del globals\(\)\[_n\][\s\S]*gc\.collect\(\)\n$/);
+  });
+
+  // The browser and Node run this same pure code: these bytes are what both must send.
+  it('makes exactly these bytes for a small fixed plan', () => {
+    const enc = new TextEncoder();
+    const files = [
+      { relative: 'main.py', bytes: enc.encode("import lib.greet\nprint(lib.greet.hello('board'))\n") },
+      { relative: 'lib/greet.py', bytes: enc.encode("def hello(name):\n    return 'hello, ' + name\n") },
+      { relative: 'lib/blob.bin', bytes: Uint8Array.from({ length: 300 }, (_, i) => (i * 37) % 256) },
+    ];
+    const plan = planFor(files, ['lib']);
+    const contents = new Map(files.map((f) => [f.relative, f.bytes]));
+    const digest = (settings: TransferSettings) => {
+      const commands = buildCommands(plan, contents, settings);
+      const hash = createHash('sha256');
+      for (const c of commands) hash.update(c.source);
+      return { commands: commands.map((c) => c.source.length), sha256: hash.digest('hex') };
+    };
+    expect(digest(DEFLATE)).toEqual({ commands: [2686], sha256: '264464be98381f35126121a5e93cbf35dbb5abc79e1e69da7dfef8e27f4384ac' });
+    expect(digest(MICROBIT)).toEqual({ commands: [165, 350, 289, 442, 279, 370, 237, 175], sha256: '471079fe8d0efe4dae3694ed4f7d0c993dba4a8342e85a063173b4b44971ad40' });
+    // The write steps themselves, readable (everything after the prelude's last definition).
+    const tail = Buffer.from(buildCommands(plan, contents, NEITHER)[0]!.source).toString('latin1');
+    expect(tail.slice(tail.indexOf("_mk('lib')"), tail.indexOf("_o('lib/blob.bin~mps')"))).toBe(
+      "_mk('lib')\n" +
+        "_o('main.py~mps')\n" +
+        "_f.write(b'import lib.greet\\nprint(lib.greet.hello(\\'board\\'))\\n')\n" +
+        "_fin('main.py~mps','main.py','3e1aa0a3bdb5f3e781a0b3300f3944c25fd23fc1683a8056820dc124fa89a318',49,0)\n" +
+        "_o('lib/greet.py~mps')\n" +
+        "_f.write(b'def hello(name):\\n    return \\'hello, \\' + name\\n')\n" +
+        "_fin('lib/greet.py~mps','lib/greet.py','1436ce07092dad469e7657dfc387d6dc7850ba60675473f3247a5d2ecfb87215',45,1)\n",
+    );
+  });
+});
+
+describe('transferSettings', () => {
+  const probe = (memFree: number | null, features: Partial<BoardProbe['features']>): BoardProbe =>
+    ({ memFree, features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, ...features } }) as BoardProbe;
+
+  it('sizes commands and the window by free RAM, and picks the decoders the board has', () => {
+    expect(transferSettings(probe(135_000_000, {}))).toEqual({ commandBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true });
+    // An ESP32 with ~110 KB free: an 8 KB window, 18 KB commands.
+    expect(transferSettings(probe(110_000, {}))).toEqual({ commandBytes: 17_992, windowBits: 13, asciiOnly: false, base64: true });
+    // The micro:bit: no raw-paste (the whole program sits in RAM before it compiles), no decoders.
+    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({ commandBytes: 384, windowBits: null, asciiOnly: false, base64: false });
+    expect(transferSettings(probe(null, { deflate: false, rawBytesLiterals: false })).asciiOnly).toBe(true);
+  });
+});
