@@ -2,7 +2,7 @@ import { chooseWindowBits, deflateRaw, MAX_WINDOW_BITS, MIN_WINDOW_BITS } from '
 import { MpysyncError } from './errors';
 import type { Plan, Substitution } from './plan';
 import type { BoardProbe } from './probe';
-import { dataExpressionLength, DONE_MARK, stepSource, TEMP_SUFFIX, WRITE_CLEANUP, writePrelude, type DataEncoding, type WriteStep } from './python/snippets-fs';
+import { dataExpressionLength, DONE_MARK, FAIL_MARK, stepSource, TEMP_SUFFIX, WRITE_CLEANUP, writePrelude, type DataEncoding, type WriteStep } from './python/snippets-fs';
 import { pySource } from './python/literal';
 import type { RawRepl } from './repl';
 
@@ -311,6 +311,7 @@ export async function executePlan(
   onEvent({ type: 'start', files: uploads.length, bytes: totalBytes });
   let doneBytes = 0;
   const commands = commandsFor(plan, contents, transferSettings(board));
+  let lastFailed = false;
   for (const [i, command] of commands.entries()) {
     let result;
     try {
@@ -321,13 +322,12 @@ export async function executePlan(
       throw Object.assign(error as Error, { outcome });
     }
     if (i === 0) outcome.deleted.push(...deletions);
-    const done = new Set(
-      new TextDecoder()
-        .decode(result.stdout)
-        .split(/\r?\n/)
-        .filter((l) => l.startsWith(DONE_MARK))
-        .map((l) => Number(l.slice(DONE_MARK.length))),
+    const lines = new TextDecoder().decode(result.stdout).split(/\r?\n/);
+    const done = new Set(lines.filter((l) => l.startsWith(DONE_MARK)).map((l) => Number(l.slice(DONE_MARK.length))));
+    const damaged = new Map(
+      lines.filter((l) => l.startsWith(FAIL_MARK)).map((l) => [Number(l.slice(FAIL_MARK.length, l.indexOf(':'))), `mpysync: ${l.slice(l.indexOf(':') + 1)}`] as const),
     );
+    const boardError = result.error.trim().split('\n').pop() ?? '';
     for (const f of command.finishing) {
       if (done.has(f.tag)) {
         outcome.uploaded.push(f.file);
@@ -335,15 +335,17 @@ export async function executePlan(
         doneBytes += f.size;
         onEvent({ type: 'file-done', file: f.file, remote: f.remote, bytes: f.size });
       } else {
-        const error = result.error.trim().split('\n').pop() || 'the board did not confirm the write';
+        const error = damaged.get(f.tag) ?? (boardError || 'the board did not confirm the write');
         outcome.failed.push({ file: f.file, error });
         onEvent({ type: 'file-failed', file: f.file, error });
       }
     }
-    if (result.error && !command.finishing.length) {
-      outcome.failed.push({ file: '(setup)', error: result.error.trim().split('\n').pop() ?? result.error });
-    }
+    // A failed data command is reported with its file, when that file's last step comes.
+    if (boardError && !command.finishing.length && command.dataBytes === 0) outcome.failed.push({ file: '(setup)', error: boardError });
+    lastFailed = boardError !== '';
     onEvent({ type: 'progress', doneBytes, totalBytes });
   }
+  // The last command ends with WRITE_CLEANUP; when it failed, that did not run.
+  if (lastFailed) await repl.exec(WRITE_CLEANUP, { timeoutMs: 10_000 }).catch(() => {});
   return outcome;
 }

@@ -8,6 +8,12 @@ export const TEMP_SUFFIX = '~mps';
 export const DONE_MARK = 'done#';
 
 /**
+ * Printed instead when a file arrived damaged: `fail#<tag>:<why>`. Not raised, so the files after
+ * it in the same command still land.
+ */
+export const FAIL_MARK = 'fail#';
+
+/**
  * Helpers every file-system program starts with (a few hundred bytes; they set up module aliases
  * and the fingerprint function that matches `boardHash` on the host). Runs on 1.9 to today.
  */
@@ -87,7 +93,8 @@ else:
  * - `_z(d,w)` starts the command's stream: `d` inflated with window bits `w`, read by `_c(n)`, which
  *   appends the stream's next `n` bytes to the open file through one 512-byte buffer (the inflated
  *   data never sits whole in RAM);
- * - `_fin` closes the file, checks its fingerprint, renames it over the old one, prints `done#k`.
+ * - `_fin` closes the file, checks its fingerprint, renames it over the old one, prints `done#k`
+ *   (or `fail#k:why`, leaving the old file alone).
  *   `_rn` retries a failed rename from inside the file's folder: VfsPosix with a root (the virtual
  *   board) builds both absolute paths in one shared buffer, so rename('/a/x~mps', '/a/x') fails.
  */
@@ -152,7 +159,8 @@ def _fin(t,p,h,n,k):
  g=_hf(t)
  if g!=h:
   os.remove(t)
-  raise ValueError('mpysync: %s arrived damaged (fingerprint %s, expected %s); nothing was replaced'%(p,g,h))
+  print('${FAIL_MARK}%d:%s arrived damaged (fingerprint %s, expected %s); nothing was replaced'%(k,p,g,h))
+  return
  if hasattr(os,'rename'):
   try:
    os.rename(t,p)
