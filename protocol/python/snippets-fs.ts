@@ -51,33 +51,41 @@ def _hf(p):
 `;
 
 /**
- * Lists every file under `dest` (recursively, or the flat list on boards without directories),
- * printing `('F', path, size, fingerprint-or-None)` and `('D', path)` lines, and `('A', algo)`
- * first. Only files whose size equals `candidates[path]` are fingerprinted: a size change already
- * says "changed", and reading unrelated files would cost time.
+ * Lists the board's files printing `('F', path, size, fingerprint-or-None)` and `('D', path)`
+ * lines, after `('A', algo)`. `folders` are listed one level each (the folders the project has);
+ * `null` walks everything under `dest` (for --delete). Boards without directories list their one
+ * flat folder. Only files whose size equals `candidates[path]` are fingerprinted: a size change
+ * already says "changed", and reading unrelated files would cost time. Entries the board cannot
+ * stat are passed over.
  */
-export function indexSnippet(dest: string, candidates: Map<string, number>): Uint8Array {
+export function indexSnippet(dest: string, candidates: Map<string, number>, folders: string[] | null): Uint8Array {
   const table = [...candidates].map(([p, n]) => `${pyStr(p)}:${n}`).join(',');
+  const roots = folders === null ? [dest] : folders;
   return pySource(
     PRELUDE,
     `_W={${table}}
 print(repr(('A','sha256' if _hl else 'adler32')))
 def _e(p,s):
  print(repr(('F',p,s,_hf(p) if _W.get(p)==s else None)))
-def _walk(d):
+def _walk(d,deep):
  try:
   it=list(os.ilistdir(d or '.'))
  except OSError:
   return
  for e in it:
   p=(d.rstrip('/')+'/'+e[0]) if d else e[0]
-  if e[1]&0x4000:
-   print(repr(('D',p)))
-   _walk(p)
-  else:
-   _e(p,e[3] if len(e)>3 else os.stat(p)[6])
+  try:
+   if e[1]&0x4000:
+    print(repr(('D',p)))
+    if deep:
+     _walk(p,deep)
+   else:
+    _e(p,e[3] if len(e)>3 else os.stat(p)[6])
+  except OSError:
+   pass
 if hasattr(os,'ilistdir'):
- _walk(${pyStr(dest)})
+ for _d in (${roots.map(pyStr).join(',')},):
+  _walk(_d,${folders === null ? 'True' : 'False'})
 else:
  for n in os.listdir():
   _e(n,os.size(n))
