@@ -6,11 +6,11 @@ import { indexSnippet } from './python/snippets-fs';
 import type { RawRepl } from './repl';
 
 /**
- * One round trip: every file under `dest` with its size, and a fingerprint for those whose size
+ * One round trip: the files in `folders` (or, when null, every file under `dest`) with its size, and a fingerprint for those whose size
  * matches the local file (`candidates`: remote path → local size) — hashed on the board.
  */
-export async function fetchRemoteIndex(repl: RawRepl, dest: string, candidates: Map<string, number>): Promise<RemoteIndex> {
-  const stdout = await repl.run(indexSnippet(dest, candidates), { timeoutMs: 60_000 });
+export async function fetchRemoteIndex(repl: RawRepl, dest: string, candidates: Map<string, number>, folders: string[] | null): Promise<RemoteIndex> {
+  const stdout = await repl.run(indexSnippet(dest, candidates, folders), { timeoutMs: 60_000 });
   return parseIndexOutput(stdout);
 }
 
