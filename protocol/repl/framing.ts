@@ -32,8 +32,14 @@ export const RAW_PASTE_YES = Uint8Array.of(0x52, 0x01); // R\x01 (then window lo
 export const RAW_PASTE_NO = Uint8Array.of(0x52, 0x00); // R\x00 (then '>')
 export const OLD_FIRMWARE_REPLY = encoder.encode('ra'); // start of the raw banner: no raw-paste at all
 
-/** Plain raw mode: mpremote's 256-byte pieces with a pause, so a UART board's input buffer keeps up. */
-export const PLAIN_RAW_PIECE = 256;
+/**
+ * Plain raw mode has no flow control: the board must take each piece into its small UART input
+ * buffer before the next arrives. mpremote writes 256 bytes then sleeps 10 ms, which a real
+ * 115200-baud UART spreads out by itself; an emulated UART (qemu) delivers each piece in one burst,
+ * and the micro:bit firmware dropped bytes in about half of the syncs. 32-byte pieces every 2 ms
+ * (at most 16 KB/s, about a 115200-baud link's pace) lost none.
+ */
+export const PLAIN_RAW_PIECE = 32;
 
 export function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
   if (bytes.length < prefix.length) return false;

@@ -15,7 +15,7 @@ export interface RawReplOptions {
   log?: (message: string) => void;
   /** Pause after Ctrl-C before the input is drained and Ctrl-A sent (default 100 ms). */
   drainMs?: number;
-  /** Pause between 256-byte pieces in plain raw mode (default 10 ms, as mpremote). */
+  /** Pause between PLAIN_RAW_PIECE-byte pieces in plain raw mode (default 2 ms; see framing.ts). */
   plainRawPaceMs?: number;
 }
 
@@ -74,7 +74,7 @@ export class RawRepl {
   constructor(transport: Transport, options: RawReplOptions = {}) {
     this.link = new ReplLink(transport, options.log ?? (() => {}));
     this.drainMs = options.drainMs ?? 100;
-    this.plainRawPaceMs = options.plainRawPaceMs ?? 10;
+    this.plainRawPaceMs = options.plainRawPaceMs ?? 2;
   }
 
   /** Whether the board has raw-paste mode; learned on the first exec. */
