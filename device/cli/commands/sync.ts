@@ -95,7 +95,7 @@ function planTable(plan: Plan): string {
   const colour = { upload: c.green, skip: c.dim, refuse: c.red, delete: c.yellow } as const;
   const rows = plan.entries.map((e) => {
     const what = e.action === 'delete' ? e.remote : e.file;
-    const why = e.action === 'refuse' ? `${e.error ? e.error + ': ' : ''}${e.explanation}${e.fix ? ' ' + e.fix : ''}` : e.reason;
+    const why = e.action === "refuse" ? `${e.error ? e.error + ": " : ""}${e.explanation}${e.fix && !e.explanation.includes(e.fix) ? " " + e.fix : ""}` : e.reason;
     return ['  ' + colour[e.action](e.action.padEnd(7)), what, why];
   });
   for (const b of plan.blockers) rows.push(['  ' + c.red('blocked'), '', b]);
