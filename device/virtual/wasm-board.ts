@@ -58,18 +58,45 @@ export const BOARD_ROOT = '/flash';
 /*
  * VfsPosix with a root builds both paths of a rename in one shared buffer (extmod/vfs_posix.c), so
  * rename('/a/x~', '/a/x') becomes rename('/a/x', '/a/x'): a silent no-op when the target exists.
- * Flash filesystems (FAT, littlefs) do not have this bug, so the board renames through a root-less
- * VfsPosix on the host paths instead.
+ * Flash filesystems (FAT, littlefs) do not have this bug. The board's `/` is therefore a small
+ * Python VFS that hands everything to VfsPosix('/flash') but renames through a root-less VfsPosix
+ * on the host paths. (A subclass of VfsPosix would not do: the import machinery reads the native
+ * object's fields directly and finds no module.)
  */
 const MOUNT_FLASH = `
 def _mpysync_mount_flash():
     import vfs, os
-    class Flash(vfs.VfsPosix):
-        host = vfs.VfsPosix()
-        def rename(self, a, b):
-            c = os.getcwd().rstrip('/')
-            full = lambda p: p if p[:1] == '/' else c + '/' + p
-            Flash.host.rename('${BOARD_ROOT}' + full(a), '${BOARD_ROOT}' + full(b))
+    class Flash:
+        def __init__(self, root):
+            self.root = root
+            self.fs = vfs.VfsPosix(root)
+            self.host = vfs.VfsPosix()
+        def mount(self, readonly, mkfs):
+            return self.fs.mount(readonly, mkfs)
+        def umount(self):
+            return self.fs.umount()
+        def ilistdir(self, path):
+            return self.fs.ilistdir(path)
+        def chdir(self, path):
+            return self.fs.chdir(path)
+        def getcwd(self):
+            return self.fs.getcwd()
+        def remove(self, path):
+            return self.fs.remove(path)
+        def mkdir(self, path):
+            return self.fs.mkdir(path)
+        def rmdir(self, path):
+            return self.fs.rmdir(path)
+        def stat(self, path):
+            return self.fs.stat(path)
+        def statvfs(self, path):
+            return self.fs.statvfs(path)
+        def open(self, path, mode):
+            return self.fs.open(path, mode)
+        def rename(self, old, new):
+            cwd = self.fs.getcwd().rstrip('/')
+            full = lambda p: p if p[:1] == '/' else cwd + '/' + p
+            self.host.rename(self.root + full(old), self.root + full(new))
     vfs.umount('/')
     vfs.mount(Flash('${BOARD_ROOT}'), '/')
     os.chdir('/')

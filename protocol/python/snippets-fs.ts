@@ -103,8 +103,6 @@ else:
  *   data never sits whole in RAM);
  * - `_fin` closes the file, checks its fingerprint, renames it over the old one, prints `done#k`
  *   (or `fail#k:why`, leaving the old file alone).
- *   `_rn` retries a failed rename from inside the file's folder: VfsPosix with a root (the virtual
- *   board) builds both absolute paths in one shared buffer, so rename('/a/x~mps', '/a/x') fails.
  */
 export function writePrelude(decoders: { deflate: boolean; base64: boolean }): Uint8Array {
   const deflate = decoders.deflate
@@ -154,14 +152,6 @@ def _mk(p):
    os.mkdir(q)
   except OSError:
    pass
-def _rn(t,p):
- c=os.getcwd()
- i=p.rfind('/')
- os.chdir(p[:i] or '/')
- try:
-  os.rename(t[i+1:],p[i+1:])
- finally:
-  os.chdir(c)
 def _fin(t,p,h,n,k):
  _f.close()
  g=_hf(t)
@@ -170,11 +160,7 @@ def _fin(t,p,h,n,k):
   print('${FAIL_MARK}%d:%s arrived damaged (fingerprint %s, expected %s); nothing was replaced'%(k,p,g,h))
   return
  if hasattr(os,'rename'):
-  try:
-   os.rename(t,p)
-  except OSError:
-   if p[:1]!='/':raise
-   _rn(t,p)
+  os.rename(t,p)
  else:
   s=open(t,'rb')
   f=open(p,'wb')
@@ -194,7 +180,7 @@ def _fin(t,p,h,n,k):
  * Ends the last command: forgets every name the prelude and the steps defined (they would stay in
  * the REPL's globals, 2 KB of a micro:bit's 7 KB heap) and collects the garbage.
  */
-export const WRITE_CLEANUP = pySource(`for _n in ('_hl','_hf','_D','_R','_B','_m','_z','_c','_s','_a','_o','_f','_mk','_rn','_fin'):
+export const WRITE_CLEANUP = pySource(`for _n in ('_hl','_hf','_D','_R','_B','_m','_z','_c','_s','_a','_o','_f','_mk','_fin'):
  try:
   del globals()[_n]
  except KeyError:
