@@ -1,7 +1,7 @@
 import type { Transport } from '../transport';
 import { MpysyncError } from '../errors';
 import { WaitTimeout } from './byte-queue';
-import { BoardError, BoardResetError, RawReplEnterError } from './errors';
+import { BoardError, BoardResetError, RawReplEnterError, RawReplTimeoutError } from './errors';
 import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, SOFT_REBOOT } from './framing';
 import { ReplLink, type ReplStats } from './link';
 import { execPlainRaw } from './plain-raw';
@@ -131,24 +131,34 @@ export class RawRepl {
     const receivedBefore = link.queue.totalReceived;
     // One attempt gets a share of the deadline, so a lost Ctrl-C or Ctrl-A is retried in time.
     const attemptMs = Math.min(2_000, Math.max(250, deadlineMs / 4));
+    const giveUp = () => {
+      const receivedCount = link.queue.totalReceived - receivedBefore;
+      const received = link.queue.recent();
+      return new RawReplEnterError(link.label, received.slice(Math.max(0, received.length - receivedCount)), receivedCount, Date.now() - startedAt);
+    };
+    // A board that no longer reads its input (Ctrl-C turned off, busy) lets the port's buffer
+    // fill until writes block: that too is "could not enter", with what it printed.
+    const write = async (bytes: Uint8Array) => {
+      try {
+        await link.write(bytes, Math.max(1, deadline - Date.now()));
+      } catch (error) {
+        throw error instanceof RawReplTimeoutError ? giveUp() : error;
+      }
+    };
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        const receivedCount = link.queue.totalReceived - receivedBefore;
-        const received = link.queue.recent();
-        throw new RawReplEnterError(link.label, received.slice(Math.max(0, received.length - receivedCount)), receivedCount, Date.now() - startedAt);
-      }
+      if (remaining <= 0) throw giveUp();
       link.countRoundTrip();
-      await link.write(INTERRUPT, remaining);
+      await write(INTERRUPT);
       if (attempt > 1) {
         // A program that caught the first KeyboardInterrupt, or a Ctrl-C lost in a busy moment.
         await link.sleep(Math.min(SECOND_INTERRUPT_PAUSE_MS, remaining));
-        await link.write(Uint8Array.of(CTRL_C), remaining);
+        await write(Uint8Array.of(CTRL_C));
       }
       await link.sleep(Math.min(this.drainMs, Math.max(0, deadline - Date.now())));
       const drained = link.queue.takeAll();
       if (drained.length > 0) link.log(`drained before Ctrl-A: ${drained.length} bytes`);
-      await link.write(ENTER_RAW, Math.max(1, deadline - Date.now()));
+      await write(ENTER_RAW);
       try {
         await link.queue.takeUntil(RAW_BANNER_WITH_PROMPT, { deadline: Math.min(deadline, Date.now() + attemptMs) });
       } catch (error) {
