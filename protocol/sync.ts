@@ -310,42 +310,60 @@ export async function executePlan(
   const totalBytes = plan.uploadBytes;
   onEvent({ type: 'start', files: uploads.length, bytes: totalBytes });
   let doneBytes = 0;
-  const commands = commandsFor(plan, contents, transferSettings(board));
-  let lastFailed = false;
-  for (const [i, command] of commands.entries()) {
-    let result;
-    try {
-      result = await repl.exec(command.source, { timeoutMs: 30_000 });
-    } catch (error) {
-      // The link or the board is gone: nothing more can be done in this session.
-      for (const c of commands.slice(i)) for (const f of c.finishing) outcome.failed.push({ file: f.file, error: (error as Error).message });
-      throw Object.assign(error as Error, { outcome });
-    }
-    if (i === 0) outcome.deleted.push(...deletions);
-    const lines = new TextDecoder().decode(result.stdout).split(/\r?\n/);
-    const done = new Set(lines.filter((l) => l.startsWith(DONE_MARK)).map((l) => Number(l.slice(DONE_MARK.length))));
-    const damaged = new Map(
-      lines.filter((l) => l.startsWith(FAIL_MARK)).map((l) => [Number(l.slice(FAIL_MARK.length, l.indexOf(':'))), `mpysync: ${l.slice(l.indexOf(':') + 1)}`] as const),
-    );
-    const boardError = result.error.trim().split('\n').pop() ?? '';
-    for (const f of command.finishing) {
-      if (done.has(f.tag)) {
-        outcome.uploaded.push(f.file);
-        outcome.payloadBytes += f.size;
-        doneBytes += f.size;
-        onEvent({ type: 'file-done', file: f.file, remote: f.remote, bytes: f.size });
-      } else {
-        const error = damaged.get(f.tag) ?? (boardError || 'the board did not confirm the write');
-        outcome.failed.push({ file: f.file, error });
-        onEvent({ type: 'file-failed', file: f.file, error });
+  const settings = transferSettings(board);
+
+  /** Runs the commands of `part`; files that landed go into `outcome`, the others come back. */
+  const attempt = async (part: Plan): Promise<Array<{ file: string; error: string }>> => {
+    const failed: Array<{ file: string; error: string }> = [];
+    const commands = commandsFor(part, contents, settings);
+    let lastFailed = false;
+    for (const [i, command] of commands.entries()) {
+      let result;
+      try {
+        result = await repl.exec(command.source, { timeoutMs: 30_000 });
+      } catch (error) {
+        // The link or the board is gone: nothing more can be done in this session.
+        for (const c of commands.slice(i)) for (const f of c.finishing) outcome.failed.push({ file: f.file, error: (error as Error).message });
+        throw Object.assign(error as Error, { outcome });
       }
+      if (i === 0 && part === plan) outcome.deleted.push(...deletions);
+      const lines = new TextDecoder().decode(result.stdout).split(/\r?\n/);
+      const done = new Set(lines.filter((l) => l.startsWith(DONE_MARK)).map((l) => Number(l.slice(DONE_MARK.length))));
+      const damaged = new Map(
+        lines.filter((l) => l.startsWith(FAIL_MARK)).map((l) => [Number(l.slice(FAIL_MARK.length, l.indexOf(':'))), `mpysync: ${l.slice(l.indexOf(':') + 1)}`] as const),
+      );
+      const boardError = result.error.trim().split('\n').pop() ?? '';
+      for (const f of command.finishing) {
+        if (done.has(f.tag)) {
+          outcome.uploaded.push(f.file);
+          outcome.payloadBytes += f.size;
+          doneBytes += f.size;
+          onEvent({ type: 'file-done', file: f.file, remote: f.remote, bytes: f.size });
+        } else {
+          failed.push({ file: f.file, error: damaged.get(f.tag) ?? (boardError || 'the board did not confirm the write') });
+        }
+      }
+      // A failed data command is reported with its file, when that file's last step comes.
+      if (boardError && !command.finishing.length && command.dataBytes === 0) failed.push({ file: '(setup)', error: boardError });
+      lastFailed = boardError !== '';
+      onEvent({ type: 'progress', doneBytes, totalBytes });
     }
-    // A failed data command is reported with its file, when that file's last step comes.
-    if (boardError && !command.finishing.length && command.dataBytes === 0) outcome.failed.push({ file: '(setup)', error: boardError });
-    lastFailed = boardError !== '';
-    onEvent({ type: 'progress', doneBytes, totalBytes });
+    // The last command ends with WRITE_CLEANUP; when it failed, that did not run.
+    if (lastFailed) await repl.exec(WRITE_CLEANUP, { timeoutMs: 10_000 }).catch(() => {});
+    return failed;
+  };
+
+  let failed = await attempt(plan);
+  // A file that arrived damaged (a byte lost on a UART, say) or whose command failed gets one
+  // more try on its own; the old file was never replaced, so trying again is safe.
+  const again = new Set(failed.map((f) => f.file));
+  if (again.size && !again.has('(setup)')) {
+    const retry: Plan = { ...plan, entries: uploads.filter((e) => again.has(e.file)), mkdirs: [], substitutions: [] };
+    failed = await attempt(retry);
   }
-  // The last command ends with WRITE_CLEANUP; when it failed, that did not run.
-  if (lastFailed) await repl.exec(WRITE_CLEANUP, { timeoutMs: 10_000 }).catch(() => {});
+  for (const f of failed) {
+    outcome.failed.push(f);
+    onEvent({ type: 'file-failed', file: f.file, error: f.error });
+  }
   return outcome;
 }

@@ -92,7 +92,7 @@ describe('the same project on the micro:bit (MicroPython 1.9.2: no .mpy support,
   it('sends .py sources only, and explains every .mpy and every file in a folder', async () => {
     const { boards } = await sync(FIXTURE, [microbit.port]);
     const b = boards[0];
-    expect(b.ok).toBe(true);
+    expect(b.ok, JSON.stringify({ error: b.error, failed: b.failed })).toBe(true);
     expect(b.uploaded).toEqual(['main.py']);
     for (const r of b.refused) expect(r.explanation).toMatch(/no folders|_mpy/);
     expect(b.refused.map((r: { file: string }) => r.file)).toContain('lib/greet.mpy');
@@ -102,7 +102,7 @@ describe('the same project on the micro:bit (MicroPython 1.9.2: no .mpy support,
   it('a flat project: the .py goes instead of the .mpy, with the reason, and imports', async () => {
     const { boards } = await sync(FLAT_FIXTURE, [microbit.port]);
     const b = boards[0];
-    expect(b.uploaded.sort()).toEqual(['greet.py', 'hello.py']);
+    expect(b.uploaded.sort(), JSON.stringify({ error: b.error, failed: b.failed })).toEqual(['greet.py', 'hello.py']);
     expect(b.substituted).toEqual([expect.objectContaining({ file: 'greet.mpy', instead: 'greet.py', explanation: expect.stringMatching(/no sys\.implementation\._mpy/) })]);
     const run = await runCli(['exec', 'import greet\nprint(greet.greet("micro:bit"))', '--port', microbit.port]);
     expect(run.stdout.trim()).toBe('hello from greet, micro:bit!');
