@@ -160,7 +160,10 @@ export class RawRepl {
       if (drained.length > 0) link.log(`drained before Ctrl-A: ${drained.length} bytes`);
       await write(ENTER_RAW);
       try {
-        await link.queue.takeUntil(RAW_BANNER_WITH_PROMPT, { deadline: Math.min(deadline, Date.now() + attemptMs) });
+        // The first answer may be slow to come (qemu polls a freshly opened pty once a second):
+        // the first attempt gets up to half the deadline before Ctrl-A is sent again.
+        const waitMs = attempt === 1 ? Math.max(attemptMs, Math.min(1_250, deadlineMs / 2)) : attemptMs;
+        await link.queue.takeUntil(RAW_BANNER_WITH_PROMPT, { deadline: Math.min(deadline, Date.now() + waitMs) });
       } catch (error) {
         if (!(error instanceof WaitTimeout)) throw error;
         // MicroPython never sends Ctrl-A back: our own `\r\x01` returned (on a retry too) means a
