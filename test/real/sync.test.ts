@@ -54,6 +54,16 @@ describe('sync to the virtual board (MicroPython 1.27 WebAssembly, _mpy 774, no 
     expect(ls.json.map((e: { name: string }) => e.name)).not.toContain('notes.bak');
   });
 
+  it('shows progress as plain lines when the output is not a terminal, and --all with no board plugged in says so', async () => {
+    const fresh = copyProject(FLAT_FIXTURE);
+    const run = await runCli(['sync', fresh, '--port', board.port, '--dest', '/flat']);
+    expect(run.stderr).toMatch(new RegExp(`\\[${board.port}\\] sent /flat/hello\\.py \\(\\d+ B\\)`));
+    expect(run.stderr).not.toMatch(/\x1b\[/); // no cursor or colour codes in a pipe
+    const all = await runCli(['sync', fresh, '--all']);
+    expect(all.code).toBe(2);
+    expect(all.stderr).toMatch(/--all found no MicroPython-looking port \(mpysync ports lists what is plugged in\)/);
+  });
+
   it('syncing again sends 0 bytes in at most 3 round trips', async () => {
     const { boards } = await sync(project, [board.port], ['--dest', '/']);
     expect(boards[0]).toMatchObject({ ok: true, uploaded: [], payloadBytes: 0 });
