@@ -74,7 +74,7 @@ const MAX_CHOSEN_WINDOW_BITS = 12;
  * The window (log2 of its size) to compress with for a board reporting `freeRamBytes`
  * (`gc.mem_free()`): the largest 2^bits buffer that is at most 1/8 of the free RAM, clamped to
  * 8..12. The board allocates exactly 2^bits bytes for the window on the `DeflateIO`'s first read,
- * plus about 1.4 KB of decoder state (1360 bytes on MicroPython 1.27) whatever the window.
+ * plus about 1.4 KB of decoder state (1360 bytes on MicroPython 1.27) whatever the window size.
  * Unknown or tiny free RAM still gives 8 (256 bytes), the smallest window zlib produces.
  */
 export function chooseWindowBits(freeRamBytes: number): number {

@@ -73,10 +73,10 @@ export function parseMpyHeader(bytes: Uint8Array): MpyHeader | NotMpy {
   } else if (version >= 4) {
     featureFlags = feature & 3;
     arch = feature >> 2;
-    const window = readVuint(bytes, HEADER_LENGTH);
-    if (!window) return notMpy('the qstr-window size after the 4-byte header is missing (the file is cut off)');
-    qstrWindow = window.value;
-    headerEnd += window.length;
+    const qstrWindowField = readVuint(bytes, HEADER_LENGTH);
+    if (!qstrWindowField) return notMpy('the qstr-window size after the 4-byte header is missing (the file is cut off)');
+    qstrWindow = qstrWindowField.value;
+    headerEnd += qstrWindowField.length;
   } else {
     featureFlags = feature;
   }

@@ -86,10 +86,10 @@ export function simulateLoad(bytes: Uint8Array, board: LoaderBoard): LoaderOutco
 
   let offset = 4;
   if (generation === 'mpy4' || generation === 'mpy5') {
-    const window = readVuint(bytes, offset);
-    if (!window) return fail(null, 'no-body'); // read_uint on EOF bytes never ends
-    if (window.value > QSTR_WINDOW_SIZE) return fail(INCOMPATIBLE_FILE, 'qstr-window');
-    offset += window.length;
+    const qstrWindowField = readVuint(bytes, offset);
+    if (!qstrWindowField) return fail(null, 'no-body'); // read_uint on EOF bytes never ends
+    if (qstrWindowField.value > QSTR_WINDOW_SIZE) return fail(INCOMPATIBLE_FILE, 'qstr-window');
+    offset += qstrWindowField.length;
   }
 
   if (decodedArch !== ARCH.NONE && generation !== 'whole-flags-byte') {
