@@ -1,3 +1,5 @@
+import { TransportClosedError } from '../../protocol/errors';
+
 /**
  * The bookkeeping every Transport implementation shares (see protocol/transport.ts): hold incoming
  * bytes until a receiver is set, resolve `closed` exactly once, count written bytes.
@@ -33,6 +35,13 @@ export class LinkState {
     if (bytes.length === 0) return;
     if (this.receiver) this.receiver(bytes);
     else this.pending.push(bytes);
+  }
+
+  /** The error a write (or anything else) gets once the link has ended or is closing. */
+  closedError(label: string, cause?: unknown): TransportClosedError {
+    const reason = this.endError;
+    if (reason instanceof TransportClosedError) return reason;
+    return new TransportClosedError(label, reason ? reason.message : 'it was closed', { cause: cause ?? reason });
   }
 
   /** First call wins; later calls are ignored. */

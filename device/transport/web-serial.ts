@@ -138,9 +138,7 @@ class WebSerialTransport implements Transport {
   }
 
   private closedError(cause?: unknown): TransportClosedError {
-    const reason = this.state.endError;
-    if (reason instanceof TransportClosedError) return reason;
-    return new TransportClosedError(this.label, reason ? reason.message : 'it was closed', { cause: cause ?? reason });
+    return this.state.closedError(this.label, cause);
   }
 
   private async readLoop(): Promise<void> {
