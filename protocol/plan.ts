@@ -1,5 +1,5 @@
 import { boardHash, type HashAlgo } from './board-hash';
-import { judgeMpy, parseMpyHeader } from './mpy';
+import { judgeMpy } from './mpy';
 import type { BoardProbe } from './probe';
 import { TEMP_SUFFIX } from './python/snippets-fs';
 

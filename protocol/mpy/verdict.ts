@@ -1,6 +1,6 @@
 import { decodeBoardMpy } from './board-abi';
 import { explainOutcome, describeFile } from './explain';
-import { parseMpyHeader, type MpyHeader } from './header';
+import { parseMpyHeader } from './header';
 import { INCOMPATIBLE_FILE, loaderGeneration, simulateLoad, type FirmwareError, type LoaderBoard } from './loader';
 import { eraMpyVersion, parseRelease, releaseAtLeast, releasesForMpy } from './releases';
 
