@@ -129,7 +129,7 @@ describe('a classroom: three virtual boards and the micro:bit in one command', (
   it('syncs each board in parallel, and the summary lists each', async () => {
     const project = copyProject(FLAT_FIXTURE);
     const human = await runCli(['sync', project, ...boards.flatMap((b) => ['--port', b.port])], { timeoutMs: 120_000 });
-    expect(human.code).toBe(0);
+    expect(human.code, human.stdout + human.stderr).toBe(0);
     for (const b of boards) expect(human.stdout).toContain(b.port);
     expect(human.stdout).toMatch(/board\s+firmware\s+ABI\s+uploaded/);
     expect(human.stdout).toContain('micropython 1.9.2');
@@ -137,7 +137,7 @@ describe('a classroom: three virtual boards and the micro:bit in one command', (
     // Each board now has what it can load: the .mpy on 1.27, the .py on the micro:bit.
     const again = await sync(project, boards.map((b) => b.port));
     expect(again.boards).toHaveLength(4);
-    for (const b of again.boards) expect(b).toMatchObject({ ok: true, uploaded: [], payloadBytes: 0 });
+    for (const b of again.boards) expect(b, JSON.stringify({ port: b.port, error: b.error, failed: b.failed })).toMatchObject({ ok: true, uploaded: [], payloadBytes: 0 });
     for (const b of boards) {
       const run = await runCli(['exec', 'import greet\nprint(greet.greet("room"))', '--port', b.port]);
       expect(run.stdout.trim()).toBe('hello from greet, room!');
