@@ -394,8 +394,13 @@ export class WasmBoard {
   }
 
   private feedRepl(byte: number): number {
-    return this.mp.replProcessChar(byte);
+    // The module's own export, not `replProcessChar` (Emscripten's ccall): the same C function,
+    // five times faster per byte, which a 300 KB sync feeds byte by byte.
+    this.processChar ??= (this.mp._module as { _mp_js_repl_process_char?: (c: number) => number })._mp_js_repl_process_char ?? ((c: number) => this.mp.replProcessChar(c));
+    return this.processChar(byte);
   }
+
+  private processChar: ((byte: number) => number) | undefined;
 
   private receiveReplOutput(data: Uint8Array | string): void {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;

@@ -127,16 +127,19 @@ export async function execRawPaste(
   while (sent < code.length) {
     await absorbArrived();
     if (boardStopped) break;
-    // This window depends on a credit from the board. Counted apart from round trips (always, even
-    // when the credit is already here, so the count does not depend on timing).
-    link.countCreditWait();
     if (credits === 0) {
       if (headerPending) await readHeader();
       while (credits === 0 && !boardStopped) absorb((await link.take(1, limit, 'a raw-paste flow-control credit (\\x01)'))[0]!);
       if (boardStopped) break;
     }
-    credits--;
-    const piece = code.subarray(sent, sent + window);
+    // Every credit already here is spent in one write (fewer wake-ups on both sides).
+    const piece = code.subarray(sent, sent + credits * window);
+    const windows = Math.ceil(piece.length / window);
+    credits -= windows;
+    // Each window after the first two depends on a credit from the board: counted apart from round
+    // trips, one per window whether or not its credit was already here, so the count does not
+    // depend on timing.
+    for (let i = 0; i < windows; i++) link.countCreditWait();
     sent += piece.length;
     terminatorSent = sent === code.length;
     await link.write(terminatorSent ? concat([piece, Uint8Array.of(CTRL_D)]) : piece, idleMs);
