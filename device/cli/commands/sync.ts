@@ -73,7 +73,12 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
     for (const r of reports) process.stdout.write(describeBoard(r, dryRun) + '\n');
     if (reports.length > 1 || !dryRun) process.stdout.write('\n' + summaryTable(reports) + '\n');
   }
-  process.exitCode = reports.some((r) => r.error && !r.plan) ? EXIT_USAGE : reports.every((r) => r.ok && !r.refused.length && !r.failed.length) ? EXIT_OK : EXIT_SOME_FAILED;
+  process.exitCode = reports.some(lostBoard) ? EXIT_USAGE : reports.every((r) => r.ok && !r.refused.length && !r.failed.length) ? EXIT_OK : EXIT_SOME_FAILED;
+}
+
+/** The board could not be reached, or the link to it was lost on the way: exit code 2. */
+function lostBoard(r: BoardReport): boolean {
+  return r.error !== null && (!r.plan || r.errorCode === 'transport-closed' || r.errorCode === 'raw-repl-timeout');
 }
 
 function jsonReport(r: BoardReport) {
