@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
-import { buildPage, launchChromium, type TestBrowser } from '../helpers/browser';
+import { buildPage, launchChromium, runPython as runPythonOnCard, type TestBrowser } from '../helpers/browser';
 import { serveStatic, type StaticServer } from '../helpers/static-server';
 
 const PROJECT = resolve('test/fixtures/web-project');
@@ -38,14 +38,7 @@ function card(page: Page, label: string): Locator {
   return page.locator(`article[aria-label="Board: ${label}"]`);
 }
 
-async function runPython(board: Locator, code: string): Promise<string> {
-  const input = board.getByLabel('Run Python on this board');
-  await input.fill(code);
-  await input.press('Enter');
-  const output = board.locator('pre.output');
-  await expect.poll(async () => (await output.textContent()) ?? '', { timeout: STEP_MS }).toContain(`>>> ${code}`);
-  return (await output.textContent())!;
-}
+const runPython = (board: Locator, code: string) => runPythonOnCard(board, code, STEP_MS);
 
 test('virtual board: connect, plan with an explained refusal, sync, and import every planned module', async () => {
   const page = await browser.context.newPage();

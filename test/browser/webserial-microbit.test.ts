@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { WebSocketServer, type WebSocket as RelaySocket } from 'ws';
 import { describeBytes } from '../../protocol/errors';
 import { startMicrobit, type BoardProcess } from '../helpers/boards';
-import { buildPage, launchChromium, type TestBrowser } from '../helpers/browser';
+import { buildPage, launchChromium, runPython as runPythonOnCard, type TestBrowser } from '../helpers/browser';
 import { serveStatic, type StaticServer } from '../helpers/static-server';
 
 const ARTIFACTS = resolve('test-artifacts');
@@ -154,14 +154,7 @@ function installSerialStandIn({ url, info }: { url: string; info: { usbVendorId:
   (window as unknown as { __relayPort: RelayPort }).__relayPort = port;
 }
 
-async function runPython(board: Locator, code: string): Promise<string> {
-  const input = board.getByLabel('Run Python on this board');
-  await input.fill(code);
-  await input.press('Enter');
-  const output = board.locator('pre.output');
-  await expect.poll(async () => (await output.textContent()) ?? '', { timeout: STEP_MS }).toContain(`>>> ${code}`);
-  return (await output.textContent())!;
-}
+const runPython = (board: Locator, code: string) => runPythonOnCard(board, code, STEP_MS);
 
 test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check the file on the board', async () => {
   const page = await browser.context.newPage();

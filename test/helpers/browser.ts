@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserContextOptions, type Locator } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -44,4 +45,14 @@ export async function buildPage(outDir: string): Promise<void> {
     logLevel: 'error',
     build: { outDir, emptyOutDir: true },
   });
+}
+
+/** Runs `code` with a board card's "Run Python" field and returns the output panel's text. */
+export async function runPython(board: Locator, code: string, timeoutMs: number): Promise<string> {
+  const input = board.getByLabel('Run Python on this board');
+  await input.fill(code);
+  await input.press('Enter');
+  const output = board.locator('pre.output');
+  await expect.poll(async () => (await output.textContent()) ?? '', { timeout: timeoutMs }).toContain(`>>> ${code}`);
+  return (await output.textContent())!;
 }
