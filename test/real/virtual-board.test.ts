@@ -77,13 +77,18 @@ function childPids(pid: number): number[] {
   return children;
 }
 
+/**
+ * Running, as opposed to gone or a zombie: an orphan that exited stays a zombie until init reaps
+ * it (which can take seconds in a container), and kill(pid, 0) still succeeds on a zombie.
+ */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<number> {

@@ -23,12 +23,9 @@ export function register(program: Command): void {
       });
       const outcome = await Promise.race([signalled.then((signal) => ({ signal })), board.ended.then((reason) => ({ reason }))]);
       await board.stop();
-      if ('reason' in outcome) {
-        process.stderr.write(`mpysync: the virtual board stopped: ${outcome.reason}\n`);
-        process.exitCode = EXIT_USAGE;
-      } else {
-        process.exitCode = EXIT_OK;
-      }
+      if ('reason' in outcome) process.stderr.write(`mpysync: the virtual board stopped: ${outcome.reason}\n`);
+      // A server that is done exits now, whatever handles the WebAssembly runtime still holds.
+      process.exit('reason' in outcome ? EXIT_USAGE : EXIT_OK);
     });
 }
 
@@ -40,6 +37,6 @@ function whenParentEnds(callback: () => void): void {
       clearInterval(timer);
       callback();
     }
-  }, 500);
+  }, 200);
   timer.unref();
 }
