@@ -271,7 +271,16 @@ describe('virtual board options and lifetime', () => {
     const { pid } = JSON.parse(line) as { pid: number };
     expect(processAlive(pid)).toBe(true);
     parent.kill('SIGKILL');
-    const ms = await waitUntil(() => !processAlive(pid), 5_000, `the orphaned board process ${pid} exiting`);
+    const ms = await waitUntil(() => !processAlive(pid), 5_000, `the orphaned board process ${pid} exiting`).catch((error: Error) => {
+      const stat = (() => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8');
+        } catch {
+          return 'gone';
+        }
+      })();
+      throw new Error(`${error.message} (sh was ${parent.pid}; /proc/${pid}/stat: ${stat})`);
+    });
     console.info(`orphaned board exited ${ms} ms after its parent was killed`);
   });
 

@@ -11,16 +11,17 @@ export function register(program: Command): void {
     .option('--no-raw-paste', 'decline raw-paste, like firmware older than 1.14')
     .addOption(new Option('--exit-with-parent', 'stop when the process that started this one ends').hideHelp())
     .action(async (opts: { json?: boolean; persist?: string; rawPaste: boolean; exitWithParent?: boolean }) => {
+      // Watch the parent from the start: once the port is printed, the parent may go at any moment.
+      const signalled = new Promise<string>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
+        if (opts.exitWithParent) whenParentEnds(() => resolve('parent ended'));
+      });
       const board = await startPtyBoard({ persist: opts.persist, rawPaste: opts.rawPaste });
       process.stdout.write((opts.json ? JSON.stringify({ port: board.port, pid: process.pid }) : board.port) + '\n');
       if (!opts.json) {
         process.stderr.write(`virtual board (MicroPython 1.27, WebAssembly) on ${board.port}; stop it with Ctrl-C or kill ${process.pid}\n`);
       }
 
-      const signalled = new Promise<string>((resolve) => {
-        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
-        if (opts.exitWithParent) whenParentEnds(() => resolve('parent ended'));
-      });
       const outcome = await Promise.race([signalled.then((signal) => ({ signal })), board.ended.then((reason) => ({ reason }))]);
       await board.stop();
       if ('reason' in outcome) process.stderr.write(`mpysync: the virtual board stopped: ${outcome.reason}\n`);
