@@ -23,7 +23,7 @@ describe('transfer counts: a small fixed project to a fresh virtual board', () =
 
   it('a fresh sync sends exactly these bytes in exactly these round trips', async () => {
     const report = await syncOneBoard(board.port, project, { dest: '', deleteExtraneous: false, dryRun: false });
-    expect(report.error).toBeNull();
+    expect(report.error, report.error ?? '').toBeNull();
     expect(report.uploaded).toHaveLength(8);
     expect({ payloadBytes: report.payloadBytes, wireBytesSent: report.wireBytesSent, roundTrips: report.roundTrips }).toEqual({
       payloadBytes: payload,
@@ -37,8 +37,8 @@ describe('transfer counts: a small fixed project to a fresh virtual board', () =
 
   it('syncing it again sends 0 payload bytes in at most 3 round trips', async () => {
     const report = await syncOneBoard(board.port, project, { dest: '', deleteExtraneous: false, dryRun: false });
-    expect(report.error).toBeNull();
-    expect(report.skipped).toHaveLength(8);
+    expect(report.error, report.error ?? '').toBeNull();
+    expect(report.skipped, JSON.stringify(report.failed)).toHaveLength(8);
     expect({ payloadBytes: report.payloadBytes, wireBytesSent: report.wireBytesSent, roundTrips: report.roundTrips }).toEqual({
       payloadBytes: 0,
       wireBytesSent: 2_576,
