@@ -1,0 +1,36 @@
+/**
+ * Bundled for the browser by encoder-parity.test.ts, and run in Node by the same test: the
+ * transfer encoder must make the very same bytes in both.
+ */
+import { boardHash } from '../../protocol/board-hash';
+import { sha256, toHex } from '../../protocol/codec';
+import { planSync, type LocalFile } from '../../protocol/plan';
+import { buildCommands, type TransferSettings } from '../../protocol/sync';
+import { fakeProbe } from '../helpers/probes';
+
+const SETTINGS: Record<string, TransferSettings> = {
+  deflate: { commandBytes: 32 * 1024, windowBits: 12, asciiOnly: false, base64: true },
+  literal: { commandBytes: 4096, windowBits: null, asciiOnly: false, base64: false },
+  asciiBase64: { commandBytes: 4096, windowBits: null, asciiOnly: true, base64: true },
+  microbit: { commandBytes: 565, windowBits: null, asciiOnly: false, base64: false },
+};
+
+/** For each transfer setting: how many commands, and the SHA-256 of all their bytes. */
+export function commandDigests(files: Array<{ relative: string; bytes: number[] }>): Record<string, string> {
+  const local: LocalFile[] = files.map((f) => ({ relative: f.relative, bytes: Uint8Array.from(f.bytes) }));
+  const board = fakeProbe(774);
+  const plan = planSync({ local, board, index: { algo: 'sha256', files: [], dirs: [] }, dest: '/lib' });
+  const contents = new Map(local.map((f) => [f.relative, f.bytes]));
+  const digests: Record<string, string> = { fingerprints: local.map((f) => boardHash(f.bytes, 'sha256')).join(',') };
+  for (const [name, settings] of Object.entries(SETTINGS)) {
+    const commands = buildCommands(plan, contents, settings);
+    const all = new Uint8Array(commands.reduce((n, c) => n + c.source.length, 0));
+    let at = 0;
+    for (const c of commands) {
+      all.set(c.source, at);
+      at += c.source.length;
+    }
+    digests[name] = `${commands.length}:${toHex(sha256(all))}`;
+  }
+  return digests;
+}
