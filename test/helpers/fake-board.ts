@@ -54,6 +54,8 @@ export interface FakeBoardOptions {
   /** How output is split into chunks: all at once per tick, one byte at a time, or at random points. */
   chunking?: 'whole' | 'bytes' | { random: () => number };
   label?: string;
+  /** A lossy line: host bytes for which this returns true never reach the board (`index` counts every host byte). */
+  dropHostByte?: (index: number, byte: number) => boolean;
 }
 
 /** Bytes the board sent, and how many host bytes it had processed when it sent them. */
@@ -87,6 +89,7 @@ export class FakeBoard implements Transport {
   /** Counters and records for assertions. */
   bytesToHost = 0;
   readonly hostWrites: Uint8Array[] = [];
+  private hostBytesSeen = 0;
   readonly executed: Uint8Array[] = [];
   readonly transcript: TranscriptSegment[] = [];
   rawPasteRequests = 0;
@@ -150,6 +153,7 @@ export class FakeBoard implements Transport {
     if (peer === 'echo') return this.out(bytes);
     if (peer === 'silent') return;
     for (const byte of bytes) {
+      if (this.options.dropHostByte?.(this.hostBytesSeen++, byte)) continue;
       // The interrupt character is caught as it arrives, even while a program runs.
       if (this.mode === 'busy' && byte === 0x03) {
         this.hostBytesProcessed++;

@@ -263,3 +263,30 @@ describe('resets and failures', () => {
     expect(results).toEqual(['one', 'two', 'three']);
   });
 });
+
+describe('plain raw mode on a line that loses bytes', () => {
+  it('recovers a lost closing Ctrl-D: clears the board input with Ctrl-C and sends the code again, once', async () => {
+    let armed = false;
+    let dropped = 0;
+    const { board, repl } = await connect({
+      rawPaste: 'old-firmware',
+      dropHostByte: (_index, byte) => {
+        if (armed && byte === 0x04 && dropped === 0) {
+          dropped++;
+          return true;
+        }
+        return false;
+      },
+    });
+    await repl.exec('echo:warm-up'); // learns that there is no raw-paste
+    armed = true;
+    const executedBefore = board.executed.length;
+    const result = await repl.exec('echo:hello');
+    expect(dropped).toBe(1);
+    expect(text(result.stdout)).toBe('hello');
+    expect(result.error).toBe('');
+    expect(board.executed.slice(executedBefore).map(text)).toEqual(['echo:hello']);
+    // The next command is unaffected.
+    expect(text((await repl.exec('echo:next')).stdout)).toBe('next');
+  }, 15_000);
+});
