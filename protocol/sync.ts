@@ -355,12 +355,13 @@ export async function executePlan(
   };
 
   let failed = await attempt(plan);
-  // A file that arrived damaged (a byte lost on a UART, say) or whose command failed gets one
-  // more try on its own; the old file was never replaced, so trying again is safe.
-  const again = new Set(failed.map((f) => f.file));
-  if (again.size && !again.has('(setup)')) {
-    const retry: Plan = { ...plan, entries: uploads.filter((e) => again.has(e.file)), mkdirs: [], substitutions: [] };
-    failed = await attempt(retry);
+  // A file that arrived damaged (a byte lost on a UART, say) or whose command failed is tried
+  // again on its own; the old file was never replaced, so trying again is safe. Plain raw mode has
+  // no flow control, so boards without raw-paste get one more try.
+  for (let retries = board.features.rawPaste ? 1 : 2; retries > 0 && failed.length; retries--) {
+    const again = new Set(failed.map((f) => f.file));
+    if (again.has('(setup)')) break;
+    failed = await attempt({ ...plan, entries: uploads.filter((e) => again.has(e.file)), mkdirs: [], substitutions: [] });
   }
   for (const f of failed) {
     outcome.failed.push(f);

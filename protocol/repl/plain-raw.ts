@@ -45,3 +45,19 @@ export async function execPlainRaw(
   }
   return readResult(link, options.idleMs, options.onStdout);
 }
+
+/**
+ * Plain raw mode, sent again once when the board could not even compile what arrived: on a line
+ * that drops bytes that is the usual sign of a lost byte, and code that did not compile never ran,
+ * so sending it again is safe. A real syntax error comes back the same the second time.
+ */
+export async function execPlainRawResilient(
+  link: ReplLink,
+  code: Uint8Array,
+  options: { idleMs: number; paceMs: number; onStdout?: (bytes: Uint8Array) => void },
+): Promise<ExecResult> {
+  const first = await execPlainRaw(link, code, options);
+  if (!/(^|\n)SyntaxError: /.test(first.error)) return first;
+  link.log('the board could not compile the command (a byte lost on the line?): sending it once more');
+  return execPlainRaw(link, code, options);
+}

@@ -4,7 +4,7 @@ import { WaitTimeout } from './byte-queue';
 import { BoardError, BoardResetError, RawReplEnterError, RawReplTimeoutError } from './errors';
 import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, SOFT_REBOOT } from './framing';
 import { ReplLink, type ReplStats } from './link';
-import { execPlainRaw } from './plain-raw';
+import { execPlainRawResilient } from './plain-raw';
 import { execRawPaste, OPTIMISTIC_FIRST_PIECE, requestRawPaste } from './raw-paste';
 import { decodeLenient, type ExecResult } from './result';
 
@@ -252,7 +252,7 @@ export class RawRepl {
       // The code sent with the request is in the raw REPL's buffer: Ctrl-C drops it silently.
       await this.link.write(Uint8Array.of(CTRL_C), run.idleMs);
     }
-    return execPlainRaw(this.link, forMode('plain'), { ...run, paceMs: this.plainRawPaceMs });
+    return execPlainRawResilient(this.link, forMode('plain'), { ...run, paceMs: this.plainRawPaceMs });
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {

@@ -18,6 +18,7 @@ const program: FakeProgram = (code) => {
   if (code === 'while True: pass') return { runsUntilInterrupt: true };
   if (code === 'bad utf8') return { stdout: Uint8Array.of(0x61, 0xff, 0xfe, 0x62, 0x0d, 0x0a) };
   if (code.startsWith('echo:')) return { stdout: code.slice(5) };
+  if (code.startsWith('ech')) return { stdout: '', error: traceback('SyntaxError', 'invalid syntax') }; // 'echo:' lost a byte
   return { stdout: `ran ${code.length} chars\r\n` };
 };
 
@@ -289,4 +290,29 @@ describe('plain raw mode on a line that loses bytes', () => {
     // The next command is unaffected.
     expect(text((await repl.exec('echo:next')).stdout)).toBe('next');
   }, 15_000);
+
+  it('sends a command that arrived too damaged to compile once more (nothing ran), and a real syntax error comes back as is', async () => {
+    let armed = false;
+    let dropped = 0;
+    const { board, repl } = await connect({
+      rawPaste: 'old-firmware',
+      dropHostByte: (_index, byte) => {
+        if (armed && byte === 0x6f /* the 'o' of 'echo:' */ && dropped === 0) {
+          dropped++;
+          return true;
+        }
+        return false;
+      },
+    });
+    await repl.exec('echo:warm-up');
+    armed = true;
+    const executedBefore = board.executed.length;
+    const result = await repl.exec('echo:again');
+    expect(dropped).toBe(1);
+    expect(result.error).toBe('');
+    expect(text(result.stdout)).toBe('again');
+    expect(board.executed.slice(executedBefore).map(text)).toEqual(['ech:again', 'echo:again']);
+    const real = await repl.exec('ech: a real syntax error');
+    expect(real.error).toMatch(/SyntaxError: invalid syntax/);
+  });
 });
