@@ -35,9 +35,15 @@ export function parsePyLiteral(text: string): PyValue {
         continue;
       }
       const e = text[i++];
-      const simple: Record<string, number> = { n: 10, r: 13, t: 9, '\\': 92, "'": 39, '"': 34, '0': 0, a: 7, b: 8, f: 12, v: 11 };
+      const simple: Record<string, number> = { n: 10, r: 13, t: 9, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11 };
       if (e === undefined) fail('unfinished escape');
       else if (e in simple) push(simple[e]!);
+      else if (e >= '0' && e <= '7') {
+        // Octal: up to three digits, as Python reads them.
+        let digits = e;
+        while (digits.length < 3 && /[0-7]/.test(text[i] ?? '')) digits += text[i++];
+        push(parseInt(digits, 8));
+      }
       else if (e === 'x' || e === 'u' || e === 'U') {
         const width = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const hex = text.slice(i, i + width);

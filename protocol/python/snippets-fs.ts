@@ -1,5 +1,5 @@
 import { base64Encode } from '../codec';
-import { pySource, pyStr } from './literal';
+import { pyBytes, pyBytesLength, pySource, pyStr } from './literal';
 
 /** Suffix of a file being written: never importable, never mistaken for a module. */
 export const TEMP_SUFFIX = '~mps';
@@ -210,71 +210,12 @@ export type WriteStep =
 
 /** `data` as a Python expression whose value is those bytes, in the given encoding. */
 export function dataExpression(data: Uint8Array, encoding: DataEncoding, asciiOnly: boolean): Uint8Array {
-  return encoding === 'literal' ? dataLiteral(data, asciiOnly) : pySource("_a(b'", base64Encode(data), "')");
+  return encoding === 'literal' ? pyBytes(data, { asciiOnly }) : pySource("_a(b'", base64Encode(data), "')");
 }
 
 /** The length of `dataExpression(data, encoding, asciiOnly)`, without building it. */
 export function dataExpressionLength(data: Uint8Array, encoding: DataEncoding, asciiOnly: boolean): number {
-  if (encoding === 'base64') return 7 + 4 * Math.ceil(data.length / 3);
-  let length = 3;
-  for (let i = 0; i < data.length; i++) length += escapeLength(data[i]!, data[i + 1], asciiOnly);
-  return length;
-}
-
-const BACKSLASH = 0x5c;
-const SHORT_ESCAPES = new Map<number, number>([
-  [0x0a, 0x6e], // \n
-  [0x0d, 0x72], // \r
-  [0x27, 0x27], // \'
-  [0x5c, 0x5c], // \\
-]);
-const isOctalDigit = (byte: number | undefined) => byte !== undefined && byte >= 0x30 && byte <= 0x37;
-
-/** Bytes on the wire for `byte` (followed by `next`) inside the literal: 1 as itself, else its escape. */
-function escapeLength(byte: number, next: number | undefined, asciiOnly: boolean): number {
-  if (byte <= 0x05) return isOctalDigit(next) ? 4 : 2;
-  if (SHORT_ESCAPES.has(byte)) return 2;
-  return asciiOnly && byte >= 0x7f ? 4 : 1;
-}
-
-/**
- * A bytes literal as short as the raw REPL allows. The bytes `pyBytes` escapes (literal.ts) are
- * escaped here too, but in 2 bytes where Python has a short form: NUL and Ctrl-A…Ctrl-E as octal
- * `\0`…`\5` (`\000` form when an octal digit follows, which would extend the escape), `\n`, `\r`,
- * `\'`, `\\`. Everything else travels as itself (with `asciiOnly`, bytes ≥ 0x7f as `\xNN`).
- * Compiled .mpy is full of 0x00–0x05, where `\xNN` made the literal cost 1.66 bytes per byte;
- * this costs about 1.22 (MicroPython 1.9.2 and 1.27 read these escapes alike, checked on both).
- */
-export function dataLiteral(data: Uint8Array, asciiOnly: boolean): Uint8Array {
-  const out = new Uint8Array(dataExpressionLength(data, 'literal', asciiOnly));
-  out[0] = 0x62; // b
-  out[1] = 0x27; // '
-  let o = 2;
-  for (let i = 0; i < data.length; i++) {
-    const byte = data[i]!;
-    const length = escapeLength(byte, data[i + 1], asciiOnly);
-    if (length === 1) {
-      out[o++] = byte;
-      continue;
-    }
-    out[o++] = BACKSLASH;
-    const short = SHORT_ESCAPES.get(byte);
-    if (short !== undefined) out[o++] = short;
-    else if (byte <= 0x05) {
-      if (length === 4) {
-        out[o++] = 0x30;
-        out[o++] = 0x30;
-      }
-      out[o++] = 0x30 + byte;
-    } else {
-      const hex = byte.toString(16).padStart(2, '0');
-      out[o++] = 0x78; // x
-      out[o++] = hex.charCodeAt(0);
-      out[o++] = hex.charCodeAt(1);
-    }
-  }
-  out[o] = 0x27;
-  return out;
+  return encoding === 'base64' ? 7 + 4 * Math.ceil(data.length / 3) : pyBytesLength(data, asciiOnly);
 }
 
 /** The Python statement(s) for one step, as bytes. */

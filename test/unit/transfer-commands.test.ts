@@ -6,7 +6,10 @@ import { generateBenchProject } from '../../bench/project';
 import { boardHash } from '../../protocol/board-hash';
 import type { Plan } from '../../protocol/plan';
 import type { BoardProbe } from '../../protocol/probe';
-import { dataExpressionLength, dataLiteral } from '../../protocol/python/snippets-fs';
+import { pyBytes } from '../../protocol/python/literal';
+import { dataExpressionLength } from '../../protocol/python/snippets-fs';
+
+const dataLiteral = (data: Uint8Array, asciiOnly: boolean) => pyBytes(data, { asciiOnly });
 import { buildCommands, transferSettings, type Command, type TransferSettings } from '../../protocol/sync';
 
 /** Python's reading of a bytes literal body (the escapes dataLiteral and base64 use). */
@@ -123,7 +126,7 @@ const OLD_ASCII: TransferSettings = { commandBytes: 4096, windowBits: null, asci
 const MICROBIT: TransferSettings = { commandBytes: 384, windowBits: null, asciiOnly: false, base64: false };
 const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, windowBits: 9, asciiOnly: false, base64: true };
 
-describe('dataLiteral: the transfer bytes literal', () => {
+describe('pyBytes: the transfer bytes literal', () => {
   it('reads back as the same bytes, is as long as dataExpressionLength says, and holds no raw REPL control byte or line end', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (data, asciiOnly) => {
