@@ -2,7 +2,7 @@ import { MpysyncError } from '../protocol/errors';
 import { probeAndPlan } from '../protocol/board-session';
 import type { Plan } from '../protocol/plan';
 import type { BoardProbe } from '../protocol/probe';
-import { executePlan, type SyncEvent, type SyncOutcome } from '../protocol/sync';
+import { executePlan, plannedOutcome, type SyncEvent, type SyncOutcome } from '../protocol/sync';
 import { openBoard } from './connect';
 import type { Project } from './project-files';
 
@@ -112,14 +112,11 @@ function withRetryAdvice(error: unknown, atomicRename: boolean): unknown {
   return error;
 }
 
+/** A dry run's report: what the sync would upload and delete, besides what the plan settles. */
 function outcomeFromPlan(plan: Plan): SyncOutcome {
   return {
+    ...plannedOutcome(plan),
     uploaded: plan.entries.flatMap((e) => (e.action === 'upload' ? [e.file] : [])),
-    skipped: plan.entries.flatMap((e) => (e.action === 'skip' ? [e.file] : [])),
-    substituted: plan.substitutions,
-    refused: plan.entries.flatMap((e) => (e.action === 'refuse' ? [{ file: e.file, error: e.error, explanation: e.explanation }] : [])),
     deleted: plan.entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : [])),
-    failed: [],
-    payloadBytes: 0,
   };
 }

@@ -282,6 +282,19 @@ function commandsFor(plan: Plan, contents: Map<string, Uint8Array>, settings: Tr
   return commands;
 }
 
+/** What a plan settles before any byte is sent: skips, substitutions, refusals. */
+export function plannedOutcome(plan: Plan): SyncOutcome {
+  return {
+    uploaded: [],
+    skipped: plan.entries.flatMap((e) => (e.action === 'skip' ? [e.file] : [])),
+    substituted: plan.substitutions,
+    refused: plan.entries.flatMap((e) => (e.action === 'refuse' ? [{ file: e.file, error: e.error, explanation: e.explanation }] : [])),
+    deleted: [],
+    failed: [],
+    payloadBytes: 0,
+  };
+}
+
 /**
  * Carries out a plan: folders, deletions, then every upload written to `<name>~mps`, its
  * fingerprint checked on the board, and only then renamed over the old file — so an interrupted
@@ -295,15 +308,7 @@ export async function executePlan(
   onEvent: (event: SyncEvent) => void = () => {},
 ): Promise<SyncOutcome> {
   if (plan.blockers.length) throw new MpysyncError('plan-blocked', plan.blockers.join('; '));
-  const outcome: SyncOutcome = {
-    uploaded: [],
-    skipped: plan.entries.flatMap((e) => (e.action === 'skip' ? [e.file] : [])),
-    substituted: plan.substitutions,
-    refused: plan.entries.flatMap((e) => (e.action === 'refuse' ? [{ file: e.file, error: e.error, explanation: e.explanation }] : [])),
-    deleted: [],
-    failed: [],
-    payloadBytes: 0,
-  };
+  const outcome = plannedOutcome(plan);
   const uploads = plan.entries.filter((e) => e.action === 'upload');
   const deletions = plan.entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : []));
   if (!uploads.length && !deletions.length && !plan.mkdirs.length) return outcome;
