@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { MpysyncError } from '../../protocol/errors';
 import { readBoardFiles, writeBoardFiles } from './board-fs';
+import { PacedPipe } from './link-pacer';
 import { PersistMirror } from './persist';
 import { WasmBoard } from './wasm-board';
 
@@ -13,12 +14,22 @@ const SOCAT_READY_DEADLINE_MS = 5_000;
 const SOCAT_EXIT_DEADLINE_MS = 2_000;
 /** Past this many unprocessed bytes, stop reading the pty so the host's writes block, as on a UART. */
 const INPUT_HIGH_WATER = 64 * 1024;
+/**
+ * With a baud rate: past this many bytes queued on the paced line towards the board, stop reading
+ * the pty (about what a USB-serial driver buffers before the host's writes block).
+ */
+const PACED_INPUT_HIGH_WATER = 4096;
 
 export interface PtyBoardOptions {
   /** Load this folder into the board at start and mirror the board back into it after each command. */
   persist?: string;
   /** false: the board declines raw-paste, as firmware before v1.14. */
   rawPaste?: boolean;
+  /**
+   * Model a board behind a USB-serial bridge at this baud rate (8N1): bytes cross in each direction
+   * no faster than baud / 10 per second. Default: no pacing (the link runs at memory speed).
+   */
+  baud?: number;
 }
 
 export interface PtyBoard {
@@ -65,20 +76,24 @@ export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyB
   });
   socat.on('error', () => {}); // e.g. a failed kill; socat's end is reported by its exit
   socat.stdin!.on('error', () => {});
-  socat.stdout!.on('data', (chunk: Buffer) => {
+  const toBoardDirect = (chunk: Uint8Array) => {
     board.input(chunk);
     if (board.pendingBytes > INPUT_HIGH_WATER && !socat.stdout!.isPaused()) {
       socat.stdout!.pause();
       void board.whenIdle().then(() => socat.stdout!.resume());
     }
-  });
-  board.onOutput((bytes) => socat.stdin!.write(bytes));
+  };
+  const toHostDirect = (bytes: Uint8Array) => socat.stdin!.write(bytes);
+  const paced = options.baud !== undefined ? pacedLine(options.baud, toBoardDirect, toHostDirect, socat) : undefined;
+  socat.stdout!.on('data', paced?.toBoard ?? toBoardDirect);
+  board.onOutput(paced?.toHost ?? toHostDirect);
   board.onError((error) => {
     endWith(`the MicroPython WebAssembly runtime failed: ${(error as Error)?.message ?? String(error)}`);
   });
 
   const stop = async () => {
     stopping = true;
+    paced?.close();
     if (socat.exitCode === null && socat.signalCode === null) {
       socat.kill('SIGTERM');
       const timer = setTimeout(() => socat.kill('SIGKILL'), SOCAT_EXIT_DEADLINE_MS);
@@ -87,6 +102,31 @@ export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyB
     }
   };
   return { port, ended, stop };
+}
+
+/**
+ * Both directions of a serial line at `baud`: host bytes reach the board, and board bytes reach the
+ * host, at baud / 10 bytes per second each way, in order and unchanged. Host bytes that the line is
+ * behind on stay queued; past PACED_INPUT_HIGH_WATER the pty is no longer read (until half of that
+ * is left), so the host's writes block instead of anything being lost.
+ */
+function pacedLine(baud: number, toBoard: (bytes: Uint8Array) => void, toHost: (bytes: Uint8Array) => void, socat: ChildProcess) {
+  const inbound = new PacedPipe(baud, toBoard);
+  const outbound = new PacedPipe(baud, toHost);
+  inbound.onDelivered(() => {
+    if (inbound.queued <= PACED_INPUT_HIGH_WATER / 2 && socat.stdout!.isPaused()) socat.stdout!.resume();
+  });
+  return {
+    toBoard: (chunk: Uint8Array) => {
+      inbound.write(chunk);
+      if (inbound.queued > PACED_INPUT_HIGH_WATER && !socat.stdout!.isPaused()) socat.stdout!.pause();
+    },
+    toHost: (bytes: Uint8Array) => outbound.write(bytes),
+    close: () => {
+      inbound.close();
+      outbound.close();
+    },
+  };
 }
 
 /** Waits for socat to report its pty and start relaying; rejects with what socat said otherwise. */

@@ -16,6 +16,8 @@ export interface VirtualBoardOptions {
   persist?: string;
   /** false: the board declines raw-paste, as firmware before v1.14. Default true. */
   rawPaste?: boolean;
+  /** Pace the link like a USB-serial bridge at this baud rate (see `mpysync virtual --baud`). Default: no limit. */
+  baud?: number;
 }
 
 export interface VirtualBoardProcess {
@@ -35,6 +37,7 @@ export async function startVirtualBoard(options: VirtualBoardOptions = {}): Prom
   const args = [CLI, 'virtual', '--json', '--exit-with-parent'];
   if (options.persist !== undefined) args.push('--persist', options.persist);
   if (options.rawPaste === false) args.push('--no-raw-paste');
+  if (options.baud !== undefined) args.push('--baud', String(options.baud));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
   let stderr = '';
