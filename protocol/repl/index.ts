@@ -8,3 +8,4 @@ export {
   TransportClosedError,
 } from './errors';
 export { decodeLenient } from './result';
+export { FEED_CREDIT, FEED_PIECE, FEED_WINDOW, feedCredits } from './feed';

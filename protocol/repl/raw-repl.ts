@@ -7,6 +7,7 @@ import { ReplLink, type ReplStats } from './link';
 import { execPlainRawResilient } from './plain-raw';
 import { execRawPaste, OPTIMISTIC_FIRST_PIECE, requestRawPaste } from './raw-paste';
 import { decodeLenient, type ExecResult } from './result';
+import { Feeder, withoutCredits } from './feed';
 
 export type { ExecResult } from './result';
 export type { ReplStats } from './link';
@@ -33,6 +34,11 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Receives stdout bytes as they arrive. */
   onStdout?: (bytes: Uint8Array) => void;
+  /**
+   * Bytes the program reads from the console while it runs, one segment per read call, sent a piece
+   * at a time as it asks (feed.ts). Its credit bytes are taken out of stdout.
+   */
+  feed?: { segments: readonly Uint8Array[]; onFed?: (sentBytes: number) => void };
 }
 
 const DEFAULT_IDLE_MS = 10_000;
@@ -221,10 +227,21 @@ export class RawRepl {
     if (stray.length > 0) this.link.log(`ignored ${stray.length} stray bytes before the command`);
 
     this.state = 'unknown';
-    const run = { idleMs, onStdout: options.onStdout };
+    const feeder = options.feed && new Feeder(this.link, options.feed.segments, idleMs, options.feed.onFed);
+    const onStdout = feeder
+      ? (bytes: Uint8Array) => {
+          const kept = feeder.take(bytes);
+          if (kept.length) options.onStdout?.(kept);
+        }
+      : options.onStdout;
     let result: ExecResult;
     try {
-      result = await this.execInMode(forMode, run);
+      result = await this.execInMode(forMode, { idleMs, onStdout });
+      if (feeder) {
+        await feeder.settle();
+        result = { ...result, stdout: withoutCredits(result.stdout, feeder.credits) };
+        if (!feeder.complete && result.error === '') this.link.log(`the program read ${feeder.sentBytes} of the bytes fed to it`);
+      }
     } catch (error) {
       if (error instanceof BoardResetError) this.state = 'raw';
       throw error;
