@@ -27,6 +27,11 @@ export interface BoardProbe {
     rawPaste: boolean;
     /** The lexer copies bytes ≥ 0x80 inside a bytes literal verbatim (checked on the board). */
     rawBytesLiterals: boolean;
+    /**
+     * A program can read raw bytes from the console, Ctrl-C included, without echo: the micro:bit
+     * firmware's `microbit.uart` with `micropython.kbd_intr` (python/snippets-fs.ts, FEED_READER).
+     */
+    consoleInput: boolean;
   };
 }
 
@@ -99,6 +104,7 @@ export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe 
       deflate: need('deflate') === true,
       rawPaste,
       rawBytesLiterals: fields.get('raw8') === true,
+      consoleInput: fields.get('conin') === true,
     },
   };
 }

@@ -24,14 +24,24 @@ export interface SyncOutcome {
 
 /** How files travel, chosen from what the probe found. */
 export interface TransferSettings {
-  /** Largest program sent in one exec, sized by the board's free RAM. */
+  /** Largest program with file data in it sent in one exec, sized by the board's free RAM. */
   commandBytes: number;
+  /**
+   * Largest program WITHOUT file data (the prelude's definitions, the steps of fed files): no
+   * literal and its copies to hold, only the text and what the compiler makes of it.
+   */
+  programBytes: number;
   /** Largest window for the raw-deflate streams, or null when the board has no `deflate` module. */
   windowBits: number | null;
   /** Escape bytes ≥ 0x7f too (firmware whose lexer rejects them in bytes literals). */
   asciiOnly: boolean;
   /** The board has `binascii`: data goes as base64 wherever that is shorter than its bytes literal. */
   base64: boolean;
+  /**
+   * Files go as their raw bytes, read by the running program from the console (repl/feed.ts), not
+   * as literals in the program: boards whose firmware allows it and that have no `deflate`.
+   */
+  feed: boolean;
 }
 
 /** Heap the write prelude's functions keep (measured on the micro:bit: 2.1 KB). */
@@ -44,9 +54,14 @@ export function transferSettings(board: BoardProbe): TransferSettings {
     // raw-paste the whole program text too). On the micro:bit (5.4 KB free, plain raw mode) a
     // sixth of the free heap ran 15 syncs out of 15; a quarter ran out of memory.
     commandBytes: Math.max(384, Math.min(32 * 1024, Math.floor((mem - PRELUDE_HEAP) / 6))),
+    // On the micro:bit a 2.4 KB program of definitions compiled right after a soft reset, but
+    // after a probe and an index (the heap in pieces) 1.7 KB ran out of memory: a fifth of the
+    // free heap the probe measured.
+    programBytes: Math.max(384, Math.min(32 * 1024, Math.floor(mem / 5))),
     windowBits: board.features.deflate ? streamWindowBits(mem) : null,
     asciiOnly: !board.features.rawBytesLiterals,
     base64: board.features.binascii,
+    feed: board.features.consoleInput && !board.features.deflate,
   };
 }
 
@@ -67,6 +82,8 @@ export interface Command {
   finishing: Array<{ file: string; remote: string; size: number; tag: number }>;
   /** File bytes this command carries (before encoding). */
   dataBytes: number;
+  /** Bytes fed to the program while it runs, one segment per `_r` call (settings.feed). */
+  feed: Uint8Array[];
 }
 
 interface Upload {
@@ -107,19 +124,21 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
   let head: Uint8Array[] = [];
   let headLength = 0;
   const flushHead = () => {
-    commands.push({ source: pySource(...head), finishing: [], dataBytes: 0 });
+    commands.push({ source: pySource(...head), finishing: [], dataBytes: 0, feed: [] });
     head = [];
     headLength = 0;
   };
   // The prelude goes whole where it fits; a board with a few KB of heap (the micro:bit, whose plain
   // raw REPL holds the whole program before compiling it) gets it a few definitions at a time.
-  const prelude = topLevelBlocks(writePrelude({ deflate: settings.windowBits !== null, base64: settings.base64 }));
+  const prelude = topLevelBlocks(
+    writePrelude({ deflate: settings.windowBits !== null, base64: settings.base64 && !settings.feed, feed: settings.feed, folders: plan.mkdirs.length > 0 }),
+  );
   const setup: WriteStep[] = [
     ...plan.mkdirs.map((path): WriteStep => ({ kind: 'mkdir', path })),
     ...plan.entries.flatMap((e): WriteStep[] => (e.action === 'delete' ? [{ kind: 'remove', path: e.remote }] : [])),
   ];
   for (const src of [...prelude, ...setup.map(stepSource)]) {
-    if (headLength + src.length > budget && headLength > 0) flushHead();
+    if (headLength + src.length > settings.programBytes && headLength > 0) flushHead();
     head.push(src);
     headLength += src.length;
   }
@@ -128,10 +147,32 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
     e.action === 'upload' ? [{ file: e.file, remote: e.remote, temp: e.remote + TEMP_SUFFIX, fingerprint: e.fingerprint, bytes: contents.get(e.file)!, tag: 0 }] : [],
   );
   uploads.forEach((u, i) => (u.tag = i));
+  if (settings.feed) {
+    // The data is not in the program: a command holds as many files' steps as its size allows.
+    let pending: Command = { source: new Uint8Array(0), finishing: [], dataBytes: 0, feed: [] };
+    for (const u of uploads) {
+      const steps = pySource(...fedFileSteps(u).map(stepSource));
+      if (headLength + pending.source.length + steps.length > settings.programBytes && headLength + pending.source.length > 0) {
+        commands.push({ ...pending, source: pySource(...head, pending.source) });
+        head = [];
+        headLength = 0;
+        pending = { source: new Uint8Array(0), finishing: [], dataBytes: 0, feed: [] };
+      }
+      pending.source = pySource(pending.source, steps);
+      pending.finishing.push({ file: u.file, remote: u.remote, size: u.bytes.length, tag: u.tag });
+      pending.dataBytes += u.bytes.length;
+      if (u.bytes.length > 0) pending.feed.push(u.bytes);
+    }
+    if (pending.finishing.length) {
+      commands.push({ ...pending, source: pySource(...head, pending.source) });
+      head = [];
+      headLength = 0;
+    }
+  }
   const cursor = { upload: 0, offset: 0 };
   // Encoded bytes per file byte, learned from the previous command; a first guess before that.
   let costPerByte = settings.windowBits !== null ? 0.6 : 1.15;
-  while (cursor.upload < uploads.length) {
+  while (!settings.feed && cursor.upload < uploads.length) {
     let body = fillCommand(uploads, cursor, budget - headLength, costPerByte, settings);
     if (!body && headLength > 0) {
       flushHead();
@@ -153,15 +194,28 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
         .filter((s) => s.end === s.upload.bytes.length)
         .map((s) => ({ file: s.upload.file, remote: s.upload.remote, size: s.upload.bytes.length, tag: s.upload.tag })),
       dataBytes: body.rawBytes,
+      feed: [],
     });
     head = [];
     headLength = 0;
   }
   if (headLength > 0) flushHead();
   const last = commands[commands.length - 1];
-  if (last && last.source.length + WRITE_CLEANUP.length <= budget) last.source = pySource(last.source, WRITE_CLEANUP);
-  else if (last) commands.push({ source: WRITE_CLEANUP, finishing: [], dataBytes: 0 });
+  if (last) {
+    const room = last.dataBytes > 0 && !settings.feed ? budget : settings.programBytes;
+    if (last.source.length + WRITE_CLEANUP.length <= room) last.source = pySource(last.source, WRITE_CLEANUP);
+    else commands.push({ source: WRITE_CLEANUP, finishing: [], dataBytes: 0, feed: [] });
+  }
   return commands;
+}
+
+/** A whole file's steps when its bytes are fed on the console: open, receive, finish. */
+function fedFileSteps(u: Upload): WriteStep[] {
+  return [
+    { kind: 'open', temp: u.temp },
+    ...(u.bytes.length > 0 ? [{ kind: 'receive', bytes: u.bytes.length } as const] : []),
+    { kind: 'finish', temp: u.temp, path: u.remote, fingerprint: u.fingerprint, size: u.bytes.length, tag: u.tag },
+  ];
 }
 
 /** A program cut into its top-level statements (a `def` or `try` with everything indented under it). */
@@ -326,7 +380,11 @@ export async function executePlan(
     for (const [i, command] of commands.entries()) {
       let result;
       try {
-        result = await repl.exec(command.source, { timeoutMs: 30_000 });
+        const fed = doneBytes;
+        result = await repl.exec(command.source, {
+          timeoutMs: 30_000,
+          feed: command.feed.length ? { segments: command.feed, onFed: (n) => onEvent({ type: 'progress', doneBytes: Math.min(totalBytes, fed + n), totalBytes }) } : undefined,
+        });
       } catch (error) {
         // The link or the board is gone: nothing more can be done in this session.
         for (const c of commands.slice(i)) for (const f of c.finishing) outcome.failed.push({ file: f.file, error: (error as Error).message });

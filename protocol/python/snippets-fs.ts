@@ -1,4 +1,5 @@
 import { base64Encode } from '../codec';
+import { FEED_CREDIT, FEED_PIECE, FEED_WINDOW } from '../repl/feed';
 import { pyBytes, pyBytesLength, pySource, pyStr } from './literal';
 
 /** Suffix of a file being written: never importable, never mistaken for a module. */
@@ -104,7 +105,7 @@ else:
  * - `_fin` closes the file, checks its fingerprint, renames it over the old one, prints `done#k`
  *   (or `fail#k:why`, leaving the old file alone).
  */
-export function writePrelude(decoders: { deflate: boolean; base64: boolean }): Uint8Array {
+export function writePrelude(decoders: { deflate: boolean; base64: boolean; feed?: boolean; folders?: boolean }): Uint8Array {
   const deflate = decoders.deflate
     ? `try:
  from deflate import DeflateIO as _D,RAW as _R
@@ -138,21 +139,11 @@ except ImportError:
     PRELUDE,
     deflate,
     base64,
+    decoders.feed ? FEED_READER : '',
     `def _o(t):
  global _f
  _f=open(t,'wb')
-def _mk(p):
- q=''
- for s in p.split('/'):
-  if not s:
-   q='/'
-   continue
-  q=(q.rstrip('/')+'/'+s) if q else s
-  try:
-   os.mkdir(q)
-  except OSError:
-   pass
-def _fin(t,p,h,n,k):
+${decoders.folders === false ? '' : MAKE_FOLDERS}def _fin(t,p,h,n,k):
  _f.close()
  g=_hf(t)
  if g!=h:
@@ -176,11 +167,67 @@ def _fin(t,p,h,n,k):
   );
 }
 
+/** `_mk(p)` makes folder `p` and its parents (left out of the prelude when a plan makes none). */
+const MAKE_FOLDERS = `def _mk(p):
+ q=''
+ for s in p.split('/'):
+  if not s:
+   q='/'
+   continue
+  q=(q.rstrip('/')+'/'+s) if q else s
+  try:
+   os.mkdir(q)
+  except OSError:
+   pass
+`;
+
+const credit = `b'\\x${FEED_CREDIT.toString(16).padStart(2, '0')}'`;
+
+/**
+ * `_r(n)` appends the next `n` bytes fed on the console to the open file (the host's side is
+ * repl/feed.ts). Only the micro:bit firmware is known to have what it needs: `microbit.uart` reads
+ * the console's input buffer without echo, and `micropython.kbd_intr(-1)` lets 0x03 through as
+ * data. It asks for each piece with a credit byte, so at most FEED_WINDOW pieces are ever on the
+ * way. When the data stops for 2 s (the host went away) it gives up; after any error it reads
+ * and drops what is still arriving until the line is quiet, so no file data is ever taken for the
+ * raw REPL's next command, and it always turns Ctrl-C back on.
+ */
+const FEED_READER = `from microbit import uart as _U,running_time as _T
+from micropython import kbd_intr as _K
+def _r(n):
+ c=(n+${FEED_PIECE - 1})//${FEED_PIECE}
+ g=min(c,${FEED_WINDOW})
+ q=0
+ _K(-1)
+ try:
+  _U.write(${credit}*g)
+  t=_T()
+  while q<n:
+   d=_U.read(min(n-q,${FEED_PIECE}))
+   if d:
+    _f.write(d)
+    q+=len(d)
+    t=_T()
+    while g<c and q>=(g-${FEED_WINDOW - 1})*${FEED_PIECE}:
+     _U.write(${credit})
+     g+=1
+   elif _T()-t>2000:
+    raise OSError('mpysync: the data stopped coming (%d of %d bytes came)'%(q,n))
+ except:
+  t=_T()
+  while _T()-t<200:
+   if _U.read():
+    t=_T()
+  raise
+ finally:
+  _K(3)
+`;
+
 /**
  * Ends the last command: forgets every name the prelude and the steps defined (they would stay in
  * the REPL's globals, 2 KB of a micro:bit's 7 KB heap) and collects the garbage.
  */
-export const WRITE_CLEANUP = pySource(`for _n in ('_hl','_hf','_D','_R','_B','_m','_z','_c','_s','_a','_o','_f','_mk','_fin'):
+export const WRITE_CLEANUP = pySource(`for _n in ('_hl','_hf','_D','_R','_B','_m','_z','_c','_s','_a','_U','_T','_K','_r','_o','_f','_mk','_fin'):
  try:
   del globals()[_n]
  except KeyError:
@@ -190,8 +237,6 @@ import gc
 gc.collect()
 `);
 
-/** The prelude with every decoder (what a MicroPython 1.21+ board gets). */
-export const WRITE_PRELUDE = writePrelude({ deflate: true, base64: true });
 
 /** How a piece of data is spelled in the program: a raw bytes literal, or base64 text that `_a` decodes. */
 export type DataEncoding = 'literal' | 'base64';
@@ -206,6 +251,8 @@ export type WriteStep =
   | { kind: 'stream'; bytes: Uint8Array; windowBits: number; encoding: DataEncoding; asciiOnly: boolean }
   /** Appends the stream's next `bytes` bytes to the open file. */
   | { kind: 'copy'; bytes: number }
+  /** Appends the next `bytes` bytes fed on the console (FEED_READER) to the open file. */
+  | { kind: 'receive'; bytes: number }
   | { kind: 'finish'; temp: string; path: string; fingerprint: string; size: number; tag: number };
 
 /** `data` as a Python expression whose value is those bytes, in the given encoding. */
@@ -233,6 +280,8 @@ export function stepSource(step: WriteStep): Uint8Array {
       return pySource('_z(', dataExpression(step.bytes, step.encoding, step.asciiOnly), `,${step.windowBits})\n`);
     case 'copy':
       return pySource(`_c(${step.bytes})\n`);
+    case 'receive':
+      return pySource(`_r(${step.bytes})\n`);
     case 'finish':
       return pySource(`_fin(${pyStr(step.temp)},${pyStr(step.path)},${pyStr(step.fingerprint)},${step.size},${step.tag})\n`);
   }

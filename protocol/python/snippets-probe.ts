@@ -57,5 +57,6 @@ try:
  _p('raw8',eval("b'"+chr(255)+"'")==b'\\xc3\\xbf')
 except Exception:
  _p('raw8',False)
+_p('conin',sys.platform=='microbit' and _h('microbit','uart') and _h('micropython','kbd_intr'))
 del _p,_i,_b,_n,_c,_s,_h
 `;

@@ -61,10 +61,18 @@ function replay(commands: Command[], fingerprints: Map<string, string>): { files
   const temps = new Map<string, Uint8Array[]>();
   for (const command of commands) {
     const text = Buffer.from(command.source).toString('latin1');
+    const fed = [...command.feed];
     let i = 0;
     while (i < text.length) {
       const lineEnd = (from: number) => (text.indexOf('\n', from) < 0 ? text.length : text.indexOf('\n', from) + 1);
-      if (text.startsWith('_z(', i)) {
+      if (text.startsWith('_r(', i)) {
+        // FEED_READER reads exactly n bytes: the command's next feed segment.
+        const n = Number(/^_r\((\d+)\)\n/.exec(text.slice(i))![1]);
+        const segment = fed.shift()!;
+        expect(segment.length).toBe(n);
+        open!.chunks.push(segment);
+        i = lineEnd(i);
+      } else if (text.startsWith('_z(', i)) {
         const { bytes, end } = decodeExpression(text, i + 3);
         const bits = Number(/^,(\d+)\)\n/.exec(text.slice(end))![1]);
         stream = { bytes: inflateRawSync(bytes, { windowBits: Math.max(9, bits) }), at: 0 };
@@ -94,6 +102,7 @@ function replay(commands: Command[], fingerprints: Map<string, string>): { files
         i = lineEnd(i);
       } else i = lineEnd(i);
     }
+    expect(fed).toEqual([]);
   }
   return { files, done };
 }
@@ -119,12 +128,13 @@ function checkRoundTrip(files: Array<{ relative: string; bytes: Uint8Array }>, s
   return commands;
 }
 
-const DEFLATE: TransferSettings = { commandBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true };
-const BINASCII_ONLY: TransferSettings = { commandBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: true };
-const NEITHER: TransferSettings = { commandBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: false };
-const OLD_ASCII: TransferSettings = { commandBytes: 4096, windowBits: null, asciiOnly: true, base64: true };
-const MICROBIT: TransferSettings = { commandBytes: 384, windowBits: null, asciiOnly: false, base64: false };
-const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, windowBits: 9, asciiOnly: false, base64: true };
+const DEFLATE: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false };
+const BINASCII_ONLY: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: true, feed: false };
+const NEITHER: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: false, feed: false };
+const OLD_ASCII: TransferSettings = { commandBytes: 4096, programBytes: 4096, windowBits: null, asciiOnly: true, base64: true, feed: false };
+const MICROBIT: TransferSettings = { commandBytes: 384, programBytes: 384, windowBits: null, asciiOnly: false, base64: false, feed: false };
+const MICROBIT_FEED: TransferSettings = { ...MICROBIT, commandBytes: 565, programBytes: 1088, feed: true };
+const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, programBytes: 2048, windowBits: 9, asciiOnly: false, base64: true, feed: false };
 
 describe('pyBytes: the transfer bytes literal', () => {
   it('reads back as the same bytes, is as long as dataExpressionLength says, and holds no raw REPL control byte or line end', () => {
@@ -161,10 +171,12 @@ describe('buildCommands', () => {
     ['neither', NEITHER],
     ['ascii-only literals with binascii', OLD_ASCII],
     ['micro:bit-sized commands', MICROBIT],
+    ['micro:bit, files fed on the console', MICROBIT_FEED],
   ])('%s: every file arrives whole and verified, each command within the budget', (_, settings) => {
     const commands = checkRoundTrip(project, settings);
     // A setup-only command may be one prelude definition larger than a micro:bit's budget (_fin: 441 bytes).
-    for (const c of commands) if (c.dataBytes > 0 || c.finishing.length) expect(c.source.length).toBeLessThanOrEqual(settings.commandBytes);
+    const limit = settings.feed ? settings.programBytes : settings.commandBytes;
+    for (const c of commands) if (c.dataBytes > 0 || c.finishing.length) expect(c.source.length).toBeLessThanOrEqual(limit);
     expect(commands.reduce((n, c) => n + c.dataBytes, 0)).toBe(project.reduce((n, f) => n + f.bytes.length, 0));
   });
 
@@ -172,7 +184,7 @@ describe('buildCommands', () => {
     fc.assert(
       fc.property(
         fc.array(fc.uint8Array({ maxLength: 5000 }), { minLength: 1, maxLength: 6 }),
-        fc.constantFrom(DEFLATE, SMALL_DEFLATE, NEITHER, OLD_ASCII, MICROBIT),
+        fc.constantFrom(DEFLATE, SMALL_DEFLATE, NEITHER, OLD_ASCII, MICROBIT, MICROBIT_FEED),
         (contents, settings) => {
           checkRoundTrip(
             contents.map((bytes, i) => ({ relative: `d/f${i}.py`, bytes })),
@@ -191,6 +203,18 @@ describe('buildCommands', () => {
     const text = Buffer.from(commands[0]!.source).toString('latin1');
     expect(text.split('\n_z(').length - 1).toBe(1);
     expect(text.split('\n_c(').length - 1).toBe(8);
+  });
+
+  it('feeding on the console: no file byte in the programs, several files per command, the files in order', () => {
+    const files = project.slice(0, 6);
+    const commands = checkRoundTrip(files, MICROBIT_FEED);
+    const data = commands.filter((c) => c.feed.length);
+    expect(data.length).toBeLessThan(files.length);
+    expect(data.flatMap((c) => c.feed)).toEqual(files.map((f) => f.bytes));
+    const text = commands.map((c) => Buffer.from(c.source).toString('latin1')).join('');
+    expect(text).not.toContain('_f.write(b');
+    expect(text).toContain('def _r(n):');
+    expect(text).not.toContain('binascii');
   });
 
   it('uses base64 only where it is shorter: never for text with raw literals, for binary data when literals must be ASCII', () => {
@@ -225,8 +249,9 @@ describe('buildCommands', () => {
       for (const c of commands) hash.update(c.source);
       return { commands: commands.map((c) => c.source.length), sha256: hash.digest('hex') };
     };
-    expect(digest(DEFLATE)).toEqual({ commands: [2490], sha256: 'd9260f4da15e297b06ce6fa0b8ed677b43b0ad1730e014ea6f3d9474a955553e' });
-    expect(digest(MICROBIT)).toEqual({ commands: [165, 350, 161, 380, 279, 370, 237, 169], sha256: '12cb58e38318d4b20c5fc76970a938313283807b66e407326f71d60c712844fb' });
+    expect(digest(DEFLATE)).toEqual({ commands: [2510], sha256: 'd0e7ceee3c77ec3c84141b68c94b16287f4384af623828ca7b9e577b4356b73f' });
+    expect(digest(MICROBIT)).toEqual({ commands: [165, 350, 161, 380, 279, 370, 237, 189], sha256: '792823e7ad0d6f43116e70913dd2a3496b2ee84903763eb13680b2478e2d1671' });
+    expect(digest(MICROBIT_FEED)).toEqual({ commands: [1040, 965, 189], sha256: 'e2f171d3bca5853d18809c788554286ebabc52f1ab7fb1546957a15937306a27' });
     // The write steps themselves, readable (everything after the prelude's last definition).
     const tail = Buffer.from(buildCommands(plan, contents, NEITHER)[0]!.source).toString('latin1');
     expect(tail.slice(tail.indexOf("_mk('lib')"), tail.indexOf("_o('lib/blob.bin~mps')"))).toBe(
@@ -243,14 +268,18 @@ describe('buildCommands', () => {
 
 describe('transferSettings', () => {
   const probe = (memFree: number | null, features: Partial<BoardProbe['features']>): BoardProbe =>
-    ({ memFree, features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, ...features } }) as BoardProbe;
+    ({ memFree, features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, ...features } }) as BoardProbe;
 
   it('sizes commands and the window by free RAM, and picks the decoders the board has', () => {
-    expect(transferSettings(probe(135_000_000, {}))).toEqual({ commandBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true });
+    expect(transferSettings(probe(135_000_000, {}))).toEqual({ commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false });
     // An ESP32 with ~110 KB free: an 8 KB window, 18 KB commands.
-    expect(transferSettings(probe(110_000, {}))).toEqual({ commandBytes: 17_992, windowBits: 13, asciiOnly: false, base64: true });
-    // The micro:bit: no raw-paste (the whole program sits in RAM before it compiles), no decoders.
-    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({ commandBytes: 565, windowBits: null, asciiOnly: false, base64: false });
+    expect(transferSettings(probe(110_000, {}))).toEqual({ commandBytes: 17_992, programBytes: 22_000, windowBits: 13, asciiOnly: false, base64: true, feed: false });
+    // Firmware without raw-paste (the whole program sits in RAM before it compiles), no decoders.
+    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({ commandBytes: 565, programBytes: 1088, windowBits: null, asciiOnly: false, base64: false, feed: false });
+    // The micro:bit: the same, and its programs can read the console: files are fed as raw bytes.
+    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false, consoleInput: true })).feed).toBe(true);
+    // deflate beats feeding raw bytes.
+    expect(transferSettings(probe(110_000, { consoleInput: true })).feed).toBe(false);
     expect(transferSettings(probe(null, { deflate: false, rawBytesLiterals: false })).asciiOnly).toBe(true);
   });
 });
