@@ -1,6 +1,6 @@
 import { parsePyLiteral } from './python/parse-literal';
 import { listSnippet, readSnippet, removeSnippet } from './python/snippets-ops';
-import type { RawRepl } from './repl';
+import { BoardError, type Code, type ExecOptions, type RawRepl } from './repl';
 
 export interface RemoteEntry {
   name: string;
@@ -8,8 +8,23 @@ export interface RemoteEntry {
   size: number;
 }
 
+/**
+ * `repl.run`, and when the board ran out of memory — a heap still holding earlier programs'
+ * objects, as boards keep their globals until a reset — a soft reset to free it (in raw mode
+ * main.py does not run) and one more try.
+ */
+export async function runFreeingHeap(repl: RawRepl, code: Code, options: ExecOptions = {}): Promise<string> {
+  try {
+    return await repl.run(code, options);
+  } catch (error) {
+    if (!(error instanceof BoardError) || error.exceptionType !== 'MemoryError') throw error;
+    await repl.softReset();
+    return repl.run(code, options);
+  }
+}
+
 export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEntry[]> {
-  const out = await repl.run(listSnippet(path));
+  const out = await runFreeingHeap(repl, listSnippet(path));
   return out
     .split(/\r?\n/)
     .filter((l) => l.startsWith('('))
@@ -21,7 +36,7 @@ export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEnt
 }
 
 export async function readRemote(repl: RawRepl, path: string): Promise<Uint8Array> {
-  const hex = (await repl.run(readSnippet(path), { timeoutMs: 60_000 })).replace(/\s+/g, '');
+  const hex = (await runFreeingHeap(repl, readSnippet(path), { timeoutMs: 60_000 })).replace(/\s+/g, '');
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;

@@ -6,7 +6,8 @@ import { PROBE_SNIPPET } from './python/snippets-probe';
 import { fetchRemoteIndex, parseIndexOutput } from './remote-index';
 
 const INDEX_MARK = '--mpysync-index--';
-import { BoardError, type ExecMode, type RawRepl } from './repl';
+import { runFreeingHeap } from './board-ops';
+import type { ExecMode, RawRepl } from './repl';
 
 export interface PlanOptions {
   /** Destination folder on the board; '' is its current folder. */
@@ -35,13 +36,7 @@ export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: P
     // first, which boards that old (the micro:bit: 7 KB of heap) cannot afford: two programs.
     const combined = pySource(PROBE_SNIPPET, `print('${INDEX_MARK}')\n`, indexSnippet(options.dest, candidates, folders));
     const program = (mode: ExecMode) => (mode === 'raw-paste' ? combined : PROBE_SNIPPET);
-    const stdout = await repl.run(program, { timeoutMs: 60_000 }).catch(async (error: unknown) => {
-      // A heap still holding an earlier session's objects (boards keep globals until a reset):
-      // a soft reset frees it (in raw mode main.py does not run); then try once more.
-      if (!(error instanceof BoardError) || error.exceptionType !== 'MemoryError') throw error;
-      await repl.softReset();
-      return repl.run(program, { timeoutMs: 60_000 });
-    });
+    const stdout = await runFreeingHeap(repl, program, { timeoutMs: 60_000, freshHeapIfPlain: true });
     const at = stdout.indexOf(INDEX_MARK);
     probe = parseProbeOutput(at < 0 ? stdout : stdout.slice(0, at), repl.rawPaste === 'supported');
     index = at < 0 ? await fetchRemoteIndex(repl, options.dest, candidates, folders) : parseIndexOutput(stdout.slice(at + INDEX_MARK.length));

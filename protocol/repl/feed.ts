@@ -18,6 +18,14 @@ export const FEED_CREDIT = 0x06;
 export const FEED_PIECE = 31;
 /** Credits the program gives before it reads anything. */
 export const FEED_WINDOW = 2;
+/**
+ * The program gives up when a piece has not completed this long after the one before it. A piece
+ * takes 32 ms at 9600 baud; the margin is for a busy host. Short enough that a host reconnecting
+ * after the old one died gets in within its 2.5 s deadline.
+ */
+export const FEED_STALL_MS = 1_000;
+/** After an error the program drops input until the line has been quiet this long. */
+export const FEED_QUIET_MS = 200;
 
 /** How many credits a program reading `segments` prints in all. */
 export function feedCredits(segments: readonly Uint8Array[]): number {

@@ -39,6 +39,13 @@ export interface ExecOptions {
    * at a time as it asks (feed.ts). Its credit bytes are taken out of stdout.
    */
   feed?: { segments: readonly Uint8Array[]; onFed?: (sentBytes: number) => void };
+  /**
+   * On a board without raw-paste, soft-reset it before the code goes (main.py does not run in raw
+   * mode). Such firmware holds the whole program in one line buffer before compiling, and the
+   * micro:bit's hung, not even raising MemoryError, receiving a 1.6 KB program into a heap left
+   * in pieces by an earlier program.
+   */
+  freshHeapIfPlain?: boolean;
 }
 
 const DEFAULT_IDLE_MS = 10_000;
@@ -236,7 +243,7 @@ export class RawRepl {
       : options.onStdout;
     let result: ExecResult;
     try {
-      result = await this.execInMode(forMode, { idleMs, onStdout });
+      result = await this.execInMode(forMode, { idleMs, onStdout, freshHeapIfPlain: options.freshHeapIfPlain ?? false });
       if (feeder) {
         await feeder.settle();
         result = { ...result, stdout: withoutCredits(result.stdout, feeder.credits) };
@@ -250,7 +257,10 @@ export class RawRepl {
     return result;
   }
 
-  private async execInMode(forMode: (mode: ExecMode) => Uint8Array, run: { idleMs: number; onStdout?: (bytes: Uint8Array) => void }): Promise<ExecResult> {
+  private async execInMode(
+    forMode: (mode: ExecMode) => Uint8Array,
+    run: { idleMs: number; onStdout?: (bytes: Uint8Array) => void; freshHeapIfPlain: boolean },
+  ): Promise<ExecResult> {
     if (this.rawPasteState === 'supported') {
       return execRawPaste(this.link, forMode('raw-paste'), { ...run, window: this.window, pipelined: true });
     }
@@ -269,6 +279,7 @@ export class RawRepl {
       // The code sent with the request is in the raw REPL's buffer: Ctrl-C drops it silently.
       await this.link.write(Uint8Array.of(CTRL_C), run.idleMs);
     }
+    if (run.freshHeapIfPlain) await this.softResetNow(Date.now() + DEFAULT_ENTER_DEADLINE_MS);
     return execPlainRawResilient(this.link, forMode('plain'), { ...run, paceMs: this.plainRawPaceMs });
   }
 
