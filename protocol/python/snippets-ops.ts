@@ -15,14 +15,31 @@ else:
 `;
 }
 
-/** Prints the file as hex in lines (binary-safe on every firmware, no binascii needed). */
+/**
+ * Prints the file as hex in lines (binary-safe on every firmware). With `binascii` a line is one
+ * `hexlify`; without it (the micro:bit) byte by byte: a list of 192 two-letter strings joined at
+ * once is 6 KB of heap, more than a micro:bit has free after a sync.
+ */
 export function readSnippet(path: string): string {
-  return `f=open(${pyStr(path)},'rb')
+  return `try:
+ from binascii import hexlify as _x
+except ImportError:
+ try:
+  from ubinascii import hexlify as _x
+ except ImportError:
+  _x=None
+f=open(${pyStr(path)},'rb')
 while 1:
  d=f.read(192)
  if not d:break
- print(''.join('%02x'%c for c in d))
+ if _x:
+  print(_x(d).decode())
+ else:
+  for c in d:
+   print('%02x'%c,end='')
+  print()
 f.close()
+del _x,f,d
 `;
 }
 
