@@ -41,27 +41,40 @@ export interface TransferSettings {
    * Files go as their raw bytes, read by the running program from the console (repl/feed.ts), not
    * as literals in the program: boards whose firmware allows it and that have no `deflate`.
    */
-  feed: boolean;
+  feed: boolean;  /**
+   * Soft-reset the board before writing. Without raw-paste the board holds a whole program in
+   * one line buffer before compiling it, and that buffer needs ONE free block: on a small heap in
+   * pieces (after a probe and an index) the micro:bit hung receiving a 1.7 KB program. A soft
+   * reset (2 ms there; main.py does not run in raw mode) leaves the heap whole.
+   */
+  freshHeap: boolean;
+  /** The board has `os.rename`; without it `_fin` copies the verified file over the old one. */
+  rename: boolean;
 }
 
 /** Heap the write prelude's functions keep (measured on the micro:bit: 2.1 KB). */
 const PRELUDE_HEAP = 2048;
 
+/** Below this much free heap, a board without raw-paste is soft-reset before the write commands. */
+const SMALL_HEAP = 32 * 1024;
+
 export function transferSettings(board: BoardProbe): TransferSettings {
   const mem = board.memFree ?? 16_384;
+  const freshHeap = !board.features.rawPaste && mem < SMALL_HEAP;
   return {
     // The literal, the lexer's copy of it and the decoded data are alive at once (without
     // raw-paste the whole program text too). On the micro:bit (5.4 KB free, plain raw mode) a
     // sixth of the free heap ran 15 syncs out of 15; a quarter ran out of memory.
     commandBytes: Math.max(384, Math.min(32 * 1024, Math.floor((mem - PRELUDE_HEAP) / 6))),
-    // On the micro:bit a 2.4 KB program of definitions compiled right after a soft reset, but
-    // after a probe and an index (the heap in pieces) 1.7 KB ran out of memory: a fifth of the
-    // free heap the probe measured.
-    programBytes: Math.max(384, Math.min(32 * 1024, Math.floor(mem / 5))),
+    // On the micro:bit (5.4 KB free as the probe measures it) a 2.4 KB program of definitions
+    // compiled right after a soft reset: a third of the free heap, after that reset (freshHeap).
+    programBytes: Math.max(384, Math.min(32 * 1024, Math.floor(mem / (freshHeap ? 3 : 5)))),
     windowBits: board.features.deflate ? streamWindowBits(mem) : null,
     asciiOnly: !board.features.rawBytesLiterals,
     base64: board.features.binascii,
     feed: board.features.consoleInput && !board.features.deflate,
+    freshHeap,
+    rename: board.fs.rename,
   };
 }
 
@@ -131,7 +144,7 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
   // The prelude goes whole where it fits; a board with a few KB of heap (the micro:bit, whose plain
   // raw REPL holds the whole program before compiling it) gets it a few definitions at a time.
   const prelude = topLevelBlocks(
-    writePrelude({ deflate: settings.windowBits !== null, base64: settings.base64 && !settings.feed, feed: settings.feed, folders: plan.mkdirs.length > 0 }),
+    writePrelude({ deflate: settings.windowBits !== null, base64: settings.base64 && !settings.feed, feed: settings.feed, folders: plan.mkdirs.length > 0, rename: settings.rename }),
   );
   const setup: WriteStep[] = [
     ...plan.mkdirs.map((path): WriteStep => ({ kind: 'mkdir', path })),
@@ -336,6 +349,14 @@ function commandsFor(plan: Plan, contents: Map<string, Uint8Array>, settings: Tr
   return commands;
 }
 
+/** The board's last traceback line, with what a user can do about the errors that say little. */
+export function explainBoardError(line: string): string {
+  if (/^OSError: (28|\[Errno 28\].*|no more storage space)\s*$/.test(line.trim())) {
+    return `${line.trim()}: the board's file system is full; remove files from it (mpysync rm) or send fewer`;
+  }
+  return line;
+}
+
 /** What a plan settles before any byte is sent: skips, substitutions, refusals. */
 export function plannedOutcome(plan: Plan): SyncOutcome {
   return {
@@ -377,6 +398,14 @@ export async function executePlan(
     const failed: Array<{ file: string; error: string }> = [];
     const commands = commandsFor(part, contents, settings);
     let lastFailed = false;
+    if (settings.freshHeap) {
+      try {
+        await repl.softReset();
+      } catch (error) {
+        for (const c of commands) for (const f of c.finishing) outcome.failed.push({ file: f.file, error: (error as Error).message });
+        throw Object.assign(error as Error, { outcome });
+      }
+    }
     for (const [i, command] of commands.entries()) {
       let result;
       try {
@@ -396,7 +425,7 @@ export async function executePlan(
       const damaged = new Map(
         lines.filter((l) => l.startsWith(FAIL_MARK)).map((l) => [Number(l.slice(FAIL_MARK.length, l.indexOf(':'))), `mpysync: ${l.slice(l.indexOf(':') + 1)}`] as const),
       );
-      const boardError = result.error.trim().split('\n').pop() ?? '';
+      const boardError = explainBoardError(result.error.trim().split('\n').pop() ?? '');
       for (const f of command.finishing) {
         if (done.has(f.tag)) {
           outcome.uploaded.push(f.file);

@@ -1,5 +1,5 @@
 import { base64Encode } from '../codec';
-import { FEED_CREDIT, FEED_PIECE, FEED_WINDOW } from '../repl/feed';
+import { FEED_CREDIT, FEED_PIECE, FEED_QUIET_MS, FEED_STALL_MS, FEED_WINDOW } from '../repl/feed';
 import { pyBytes, pyBytesLength, pySource, pyStr } from './literal';
 
 /** Suffix of a file being written: never importable, never mistaken for a module. */
@@ -105,7 +105,7 @@ else:
  * - `_fin` closes the file, checks its fingerprint, renames it over the old one, prints `done#k`
  *   (or `fail#k:why`, leaving the old file alone).
  */
-export function writePrelude(decoders: { deflate: boolean; base64: boolean; feed?: boolean; folders?: boolean }): Uint8Array {
+export function writePrelude(decoders: { deflate: boolean; base64: boolean; feed?: boolean; folders?: boolean; rename?: boolean }): Uint8Array {
   const deflate = decoders.deflate
     ? `try:
  from deflate import DeflateIO as _D,RAW as _R
@@ -141,7 +141,8 @@ except ImportError:
     base64,
     decoders.feed ? FEED_READER : '',
     `def _o(t):
- global _f
+ global _f,_tp
+ _tp=t
  _f=open(t,'wb')
 ${decoders.folders === false ? '' : MAKE_FOLDERS}def _fin(t,p,h,n,k):
  _f.close()
@@ -150,22 +151,41 @@ ${decoders.folders === false ? '' : MAKE_FOLDERS}def _fin(t,p,h,n,k):
   os.remove(t)
   print('${FAIL_MARK}%d:%s arrived damaged (fingerprint %s, expected %s); nothing was replaced'%(k,p,g,h))
   return
- if hasattr(os,'rename'):
-  os.rename(t,p)
- else:
-  s=open(t,'rb')
+${decoders.rename === false ? COPY_INTO_PLACE : RENAME_INTO_PLACE} print('${DONE_MARK}%d'%k)
+`,
+  );
+}
+
+/** The end of `_fin` on boards with `os.rename`: the verified file replaces the old one at once. */
+const RENAME_INTO_PLACE = ` os.rename(t,p)
+`;
+
+/**
+ * The end of `_fin` without `os.rename` (the micro:bit): the verified copy is copied over the old
+ * file, so the board needs room for both while it lands. When that fails the target is removed
+ * rather than left half-written, and the failure says so.
+ */
+const COPY_INTO_PLACE = ` s=open(t,'rb')
+ f=None
+ try:
   f=open(p,'wb')
   while 1:
    d=s.read(256)
    if not d:break
    f.write(d)
   f.close()
+ except OSError as e:
   s.close()
-  os.remove(t)
- print('${DONE_MARK}%d'%k)
-`,
-  );
-}
+  for a in (f and f.close,lambda:os.remove(p),lambda:os.remove(t)):
+   try:
+    a()
+   except Exception:
+    pass
+  print('${FAIL_MARK}%d:%s could not be put in place (%s): without os.rename the board needs room for two copies while it lands; %s is not on the board now rather than half-written'%(k,p,e,p))
+  return
+ s.close()
+ os.remove(t)
+`;
 
 /** `_mk(p)` makes folder `p` and its parents (left out of the prelude when a plan makes none). */
 const MAKE_FOLDERS = `def _mk(p):
@@ -188,9 +208,11 @@ const credit = `b'\\x${FEED_CREDIT.toString(16).padStart(2, '0')}'`;
  * repl/feed.ts). Only the micro:bit firmware is known to have what it needs: `microbit.uart` reads
  * the console's input buffer without echo, and `micropython.kbd_intr(-1)` lets 0x03 through as
  * data. It asks for each piece with a credit byte, so at most FEED_WINDOW pieces are ever on the
- * way. When the data stops for 2 s (the host went away) it gives up; after any error it reads
- * and drops what is still arriving until the line is quiet, so no file data is ever taken for the
- * raw REPL's next command, and it always turns Ctrl-C back on.
+ * way. When a piece does not complete within FEED_STALL_MS (the host went away; a new host's
+ * Ctrl-C and Ctrl-A trickle in but never fill a piece) it gives up; after any error it reads and
+ * drops what is still arriving until the line is quiet for FEED_QUIET_MS, so no file data is
+ * taken for the raw REPL's next command, removes the half-written temporary file (a micro:bit
+ * has 15 KB of flash), and always turns Ctrl-C back on.
  */
 const FEED_READER = `from microbit import uart as _U,running_time as _T
 from micropython import kbd_intr as _K
@@ -205,19 +227,26 @@ def _r(n):
   while q<n:
    d=_U.read(min(n-q,${FEED_PIECE}))
    if d:
+    p=q//${FEED_PIECE}
     _f.write(d)
     q+=len(d)
-    t=_T()
+    if q//${FEED_PIECE}>p or q==n:
+     t=_T()
     while g<c and q>=(g-${FEED_WINDOW - 1})*${FEED_PIECE}:
      _U.write(${credit})
      g+=1
-   elif _T()-t>2000:
+   elif _T()-t>${FEED_STALL_MS}:
     raise OSError('mpysync: the data stopped coming (%d of %d bytes came)'%(q,n))
  except:
   t=_T()
-  while _T()-t<200:
+  while _T()-t<${FEED_QUIET_MS}:
    if _U.read():
     t=_T()
+  for a in (_f.close,lambda:os.remove(_tp)):
+   try:
+    a()
+   except OSError:
+    pass
   raise
  finally:
   _K(3)
@@ -227,7 +256,7 @@ def _r(n):
  * Ends the last command: forgets every name the prelude and the steps defined (they would stay in
  * the REPL's globals, 2 KB of a micro:bit's 7 KB heap) and collects the garbage.
  */
-export const WRITE_CLEANUP = pySource(`for _n in ('_hl','_hf','_D','_R','_B','_m','_z','_c','_s','_a','_U','_T','_K','_r','_o','_f','_mk','_fin'):
+export const WRITE_CLEANUP = pySource(`for _n in ('_hl','_hf','_D','_R','_B','_m','_z','_c','_s','_a','_U','_T','_K','_r','_o','_f','_tp','_mk','_fin'):
  try:
   del globals()[_n]
  except KeyError:

@@ -54,15 +54,16 @@ class BoardModel {
 }
 
 function fakeLink(deliver: (bytes: Uint8Array) => void): ReplLink & { creditWaits: number } {
-  return {
+  const link = {
     creditWaits: 0,
     async write(bytes: Uint8Array) {
       deliver(bytes.slice());
     },
     countCreditWait() {
-      this.creditWaits++;
+      link.creditWaits++;
     },
-  } as unknown as ReplLink & { creditWaits: number };
+  };
+  return link as unknown as ReplLink & { creditWaits: number };
 }
 
 describe('feeding a running program', () => {

@@ -10,7 +10,7 @@ import { pyBytes } from '../../protocol/python/literal';
 import { dataExpressionLength } from '../../protocol/python/snippets-fs';
 
 const dataLiteral = (data: Uint8Array, asciiOnly: boolean) => pyBytes(data, { asciiOnly });
-import { buildCommands, transferSettings, type Command, type TransferSettings } from '../../protocol/sync';
+import { buildCommands, explainBoardError, transferSettings, type Command, type TransferSettings } from '../../protocol/sync';
 
 /** Python's reading of a bytes literal body (the escapes dataLiteral and base64 use). */
 function decodeBytesLiteral(text: string, at: number): { bytes: Uint8Array; end: number } {
@@ -128,13 +128,13 @@ function checkRoundTrip(files: Array<{ relative: string; bytes: Uint8Array }>, s
   return commands;
 }
 
-const DEFLATE: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false };
-const BINASCII_ONLY: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: true, feed: false };
-const NEITHER: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: false, feed: false };
-const OLD_ASCII: TransferSettings = { commandBytes: 4096, programBytes: 4096, windowBits: null, asciiOnly: true, base64: true, feed: false };
-const MICROBIT: TransferSettings = { commandBytes: 384, programBytes: 384, windowBits: null, asciiOnly: false, base64: false, feed: false };
-const MICROBIT_FEED: TransferSettings = { ...MICROBIT, commandBytes: 565, programBytes: 1088, feed: true };
-const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, programBytes: 2048, windowBits: 9, asciiOnly: false, base64: true, feed: false };
+const DEFLATE: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true };
+const BINASCII_ONLY: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true };
+const NEITHER: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: true };
+const OLD_ASCII: TransferSettings = { commandBytes: 4096, programBytes: 4096, windowBits: null, asciiOnly: true, base64: true, feed: false, freshHeap: false, rename: true };
+const MICROBIT: TransferSettings = { commandBytes: 384, programBytes: 384, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: false };
+const MICROBIT_FEED: TransferSettings = { ...MICROBIT, commandBytes: 565, programBytes: 1813, feed: true, freshHeap: true, rename: false };
+const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, programBytes: 2048, windowBits: 9, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true };
 
 describe('pyBytes: the transfer bytes literal', () => {
   it('reads back as the same bytes, is as long as dataExpressionLength says, and holds no raw REPL control byte or line end', () => {
@@ -249,9 +249,9 @@ describe('buildCommands', () => {
       for (const c of commands) hash.update(c.source);
       return { commands: commands.map((c) => c.source.length), sha256: hash.digest('hex') };
     };
-    expect(digest(DEFLATE)).toEqual({ commands: [2510], sha256: 'd0e7ceee3c77ec3c84141b68c94b16287f4384af623828ca7b9e577b4356b73f' });
-    expect(digest(MICROBIT)).toEqual({ commands: [165, 350, 161, 380, 279, 370, 237, 189], sha256: '792823e7ad0d6f43116e70913dd2a3496b2ee84903763eb13680b2478e2d1671' });
-    expect(digest(MICROBIT_FEED)).toEqual({ commands: [1040, 965, 189], sha256: 'e2f171d3bca5853d18809c788554286ebabc52f1ab7fb1546957a15937306a27' });
+    expect(digest(DEFLATE)).toEqual({ commands: [2360], sha256: 'bfb2774fcb0f6ef46f9a417fa573803cde24126ebee293baa7b6686b8ec9c1fb' });
+    expect(digest(MICROBIT)).toEqual({ commands: [165, 361, 161, 684, 279, 370, 237, 195], sha256: '2ca81a0a5d679d20bdca7236a2bb0ba0d44eddd6b785ed26eee15d9353d2f01a' });
+    expect(digest(MICROBIT_FEED)).toEqual({ commands: [1338, 1303], sha256: '79e79e57220e63386d60b53989c00f0dcf0ab122f8ba99df6224783323b3fdd9' });
     // The write steps themselves, readable (everything after the prelude's last definition).
     const tail = Buffer.from(buildCommands(plan, contents, NEITHER)[0]!.source).toString('latin1');
     expect(tail.slice(tail.indexOf("_mk('lib')"), tail.indexOf("_o('lib/blob.bin~mps')"))).toBe(
@@ -268,18 +268,28 @@ describe('buildCommands', () => {
 
 describe('transferSettings', () => {
   const probe = (memFree: number | null, features: Partial<BoardProbe['features']>): BoardProbe =>
-    ({ memFree, features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, ...features } }) as BoardProbe;
+    ({ memFree, fs: { rename: true }, features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, ...features } }) as BoardProbe;
 
   it('sizes commands and the window by free RAM, and picks the decoders the board has', () => {
-    expect(transferSettings(probe(135_000_000, {}))).toEqual({ commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false });
+    expect(transferSettings(probe(135_000_000, {}))).toEqual({ commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true });
     // An ESP32 with ~110 KB free: an 8 KB window, 18 KB commands.
-    expect(transferSettings(probe(110_000, {}))).toEqual({ commandBytes: 17_992, programBytes: 22_000, windowBits: 13, asciiOnly: false, base64: true, feed: false });
+    expect(transferSettings(probe(110_000, {}))).toEqual({ commandBytes: 17_992, programBytes: 22_000, windowBits: 13, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true });
     // Firmware without raw-paste (the whole program sits in RAM before it compiles), no decoders.
-    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({ commandBytes: 565, programBytes: 1088, windowBits: null, asciiOnly: false, base64: false, feed: false });
+    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({ commandBytes: 565, programBytes: 1813, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: true, rename: true });
     // The micro:bit: the same, and its programs can read the console: files are fed as raw bytes.
     expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false, consoleInput: true })).feed).toBe(true);
     // deflate beats feeding raw bytes.
     expect(transferSettings(probe(110_000, { consoleInput: true })).feed).toBe(false);
     expect(transferSettings(probe(null, { deflate: false, rawBytesLiterals: false })).asciiOnly).toBe(true);
+  });
+});
+
+describe('explainBoardError', () => {
+  it('says what a full file system means, in each spelling MicroPython has for it, and leaves other errors alone', () => {
+    for (const line of ['OSError: 28', 'OSError: [Errno 28] ENOSPC', 'OSError: no more storage space']) {
+      expect(explainBoardError(line)).toBe(`${line}: the board's file system is full; remove files from it (mpysync rm) or send fewer`);
+    }
+    expect(explainBoardError('OSError: [Errno 2] ENOENT')).toBe('OSError: [Errno 2] ENOENT');
+    expect(explainBoardError('MemoryError: memory allocation failed')).toBe('MemoryError: memory allocation failed');
   });
 });
