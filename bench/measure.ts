@@ -14,6 +14,7 @@ export interface FeatureOverride {
   deflate?: false;
   binascii?: false;
   rawBytesLiterals?: false;
+  consoleInput?: false;
 }
 
 export interface Measurement {
@@ -71,6 +72,8 @@ export async function measureSync(port: string, files: LocalFile[], override: Fe
 }
 
 function describeEncoding(settings: ReturnType<typeof transferSettings>): string {
-  const parts = [settings.windowBits !== null ? `deflate w${settings.windowBits}` : null, settings.base64 ? 'base64' : null, settings.asciiOnly ? 'ascii literal' : 'raw literal'];
+  const parts = settings.feed
+    ? ['fed raw on the console']
+    : [settings.windowBits !== null ? `deflate w${settings.windowBits}` : null, settings.base64 ? 'base64' : null, settings.asciiOnly ? 'ascii literal' : 'raw literal'];
   return parts.filter(Boolean).join(' / ') + ` · ${settings.commandBytes} B commands`;
 }

@@ -28,8 +28,10 @@ export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: P
   const folders = options.deleteExtraneous ? null : projectFolders(options.dest, files);
   let probe = options.probe;
   let index;
+  // Every sync's first program on a board without raw-paste follows a soft reset (see
+  // ExecOptions.freshHeapIfPlain and TransferSettings.freshHeap): the write commands count on it.
   if (probe) {
-    index = await fetchRemoteIndex(repl, options.dest, candidates, folders);
+    index = await fetchRemoteIndex(repl, options.dest, candidates, folders, { freshHeapIfPlain: true });
   } else {
     // Probe and index in one program — one round trip fewer on every sync — where the board
     // compiles while the code streams in (raw-paste). Plain raw mode buffers the whole program

@@ -9,8 +9,14 @@ import type { RawRepl } from './repl';
  * One round trip: the files in `folders` (or, when null, every file under `dest`) with its size, and a fingerprint for those whose size
  * matches the local file (`candidates`: remote path → local size) — hashed on the board.
  */
-export async function fetchRemoteIndex(repl: RawRepl, dest: string, candidates: Map<string, number>, folders: string[] | null): Promise<RemoteIndex> {
-  const stdout = await repl.run(indexSnippet(dest, candidates, folders), { timeoutMs: 60_000 });
+export async function fetchRemoteIndex(
+  repl: RawRepl,
+  dest: string,
+  candidates: Map<string, number>,
+  folders: string[] | null,
+  options: { freshHeapIfPlain?: boolean } = {},
+): Promise<RemoteIndex> {
+  const stdout = await repl.run(indexSnippet(dest, candidates, folders), { timeoutMs: 60_000, freshHeapIfPlain: options.freshHeapIfPlain });
   return parseIndexOutput(stdout);
 }
 

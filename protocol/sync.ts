@@ -2,7 +2,7 @@ import { chooseWindowBits, deflateRaw, MAX_WINDOW_BITS, MIN_WINDOW_BITS } from '
 import { MpysyncError } from './errors';
 import type { Plan, Substitution } from './plan';
 import type { BoardProbe } from './probe';
-import { dataExpressionLength, DONE_MARK, FAIL_MARK, stepSource, TEMP_SUFFIX, WRITE_CLEANUP, writePrelude, type DataEncoding, type WriteStep } from './python/snippets-fs';
+import { dataExpressionLength, DONE_MARK, FAIL_MARK, stepSource, TEMP_SUFFIX, writeCleanup, writePrelude, type DataEncoding, type PreludeOptions, type WriteStep } from './python/snippets-fs';
 import { pySource } from './python/literal';
 import type { RawRepl } from './repl';
 
@@ -42,14 +42,16 @@ export interface TransferSettings {
    * as literals in the program: boards whose firmware allows it and that have no `deflate`.
    */
   feed: boolean;  /**
-   * Soft-reset the board before writing. Without raw-paste the board holds a whole program in
-   * one line buffer before compiling it, and that buffer needs ONE free block: on a small heap in
-   * pieces (after a probe and an index) the micro:bit hung receiving a 1.7 KB program. A soft
-   * reset (2 ms there; main.py does not run in raw mode) leaves the heap whole.
+   * A small board without raw-paste: it holds a whole program in one line buffer before compiling
+   * it, and that buffer needs ONE free block. The micro:bit hung (no MemoryError) receiving a
+   * 1.7 KB program into a heap left in pieces. Its sync starts with a soft reset (probeAndPlan:
+   * 2 ms there, main.py does not run in raw mode), and so does each retry of damaged files here.
    */
   freshHeap: boolean;
   /** The board has `os.rename`; without it `_fin` copies the verified file over the old one. */
   rename: boolean;
+  /** The fingerprint the board computes (SHA-256 with hashlib, Adler-32 without), as its index did. */
+  hash: 'sha256' | 'adler32';
 }
 
 /** Heap the write prelude's functions keep (measured on the micro:bit: 2.1 KB). */
@@ -67,7 +69,8 @@ export function transferSettings(board: BoardProbe): TransferSettings {
     // sixth of the free heap ran 15 syncs out of 15; a quarter ran out of memory.
     commandBytes: Math.max(384, Math.min(32 * 1024, Math.floor((mem - PRELUDE_HEAP) / 6))),
     // On the micro:bit (5.4 KB free as the probe measures it) a 2.4 KB program of definitions
-    // compiled right after a soft reset: a third of the free heap, after that reset (freshHeap).
+    // compiled after a soft reset, and 1.8 KB after the reset, the probe and the index, 8 times
+    // in 8: a third of the free heap on a board whose sync began with a reset (freshHeap).
     programBytes: Math.max(384, Math.min(32 * 1024, Math.floor(mem / (freshHeap ? 3 : 5)))),
     windowBits: board.features.deflate ? streamWindowBits(mem) : null,
     asciiOnly: !board.features.rawBytesLiterals,
@@ -75,6 +78,7 @@ export function transferSettings(board: BoardProbe): TransferSettings {
     feed: board.features.consoleInput && !board.features.deflate,
     freshHeap,
     rename: board.fs.rename,
+    hash: board.features.hashlib ? 'sha256' : 'adler32',
   };
 }
 
@@ -92,7 +96,7 @@ function streamWindowBits(freeRamBytes: number): number {
 export interface Command {
   source: Uint8Array;
   /** Files whose last step is in this command (they print `done#<tag>` when done). */
-  finishing: Array<{ file: string; remote: string; size: number; tag: number }>;
+  finishing: Array<{ file: string; remote: string; size: number; tag: number; fingerprint: string }>;
   /** File bytes this command carries (before encoding). */
   dataBytes: number;
   /** Bytes fed to the program while it runs, one segment per `_r` call (settings.feed). */
@@ -143,9 +147,9 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
   };
   // The prelude goes whole where it fits; a board with a few KB of heap (the micro:bit, whose plain
   // raw REPL holds the whole program before compiling it) gets it a few definitions at a time.
-  const prelude = topLevelBlocks(
-    writePrelude({ deflate: settings.windowBits !== null, base64: settings.base64 && !settings.feed, feed: settings.feed, folders: plan.mkdirs.length > 0, rename: settings.rename }),
-  );
+  const helpers = preludeOptions(settings, plan);
+  const prelude = topLevelBlocks(writePrelude(helpers));
+  const cleanup = writeCleanup(helpers);
   const setup: WriteStep[] = [
     ...plan.mkdirs.map((path): WriteStep => ({ kind: 'mkdir', path })),
     ...plan.entries.flatMap((e): WriteStep[] => (e.action === 'delete' ? [{ kind: 'remove', path: e.remote }] : [])),
@@ -172,7 +176,7 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
         pending = { source: new Uint8Array(0), finishing: [], dataBytes: 0, feed: [] };
       }
       pending.source = pySource(pending.source, steps);
-      pending.finishing.push({ file: u.file, remote: u.remote, size: u.bytes.length, tag: u.tag });
+      pending.finishing.push({ file: u.file, remote: u.remote, size: u.bytes.length, tag: u.tag, fingerprint: u.fingerprint });
       pending.dataBytes += u.bytes.length;
       if (u.bytes.length > 0) pending.feed.push(u.bytes);
     }
@@ -205,7 +209,7 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
       source: pySource(...head, body.source),
       finishing: body.segments
         .filter((s) => s.end === s.upload.bytes.length)
-        .map((s) => ({ file: s.upload.file, remote: s.upload.remote, size: s.upload.bytes.length, tag: s.upload.tag })),
+        .map((s) => ({ file: s.upload.file, remote: s.upload.remote, size: s.upload.bytes.length, tag: s.upload.tag, fingerprint: s.upload.fingerprint })),
       dataBytes: body.rawBytes,
       feed: [],
     });
@@ -216,10 +220,22 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
   const last = commands[commands.length - 1];
   if (last) {
     const room = last.dataBytes > 0 && !settings.feed ? budget : settings.programBytes;
-    if (last.source.length + WRITE_CLEANUP.length <= room) last.source = pySource(last.source, WRITE_CLEANUP);
-    else commands.push({ source: WRITE_CLEANUP, finishing: [], dataBytes: 0, feed: [] });
+    if (last.source.length + cleanup.length <= room) last.source = pySource(last.source, cleanup);
+    else commands.push({ source: cleanup, finishing: [], dataBytes: 0, feed: [] });
   }
   return commands;
+}
+
+/** The helpers the commands for `plan` need on this board. */
+function preludeOptions(settings: TransferSettings, plan: Plan): PreludeOptions {
+  return {
+    deflate: settings.windowBits !== null,
+    base64: settings.base64 && !settings.feed,
+    feed: settings.feed,
+    folders: plan.mkdirs.length > 0,
+    rename: settings.rename,
+    hash: settings.hash,
+  };
 }
 
 /** A whole file's steps when its bytes are fed on the console: open, receive, finish. */
@@ -349,6 +365,24 @@ function commandsFor(plan: Plan, contents: Map<string, Uint8Array>, settings: Tr
   return commands;
 }
 
+/** `fail#<tag>:<kind>:<detail>` (see FAIL_MARK) as its parts. */
+function splitFailLine(line: string): [number, string, string] {
+  const [tag, kind, ...detail] = line.slice(FAIL_MARK.length).split(':');
+  return [Number(tag), kind ?? '', detail.join(':')];
+}
+
+/** What `_fin` reported for a file, in words. */
+export function describeFailure(file: { remote: string; fingerprint: string }, kind: string, detail: string): string {
+  if (kind === 'damaged') return `mpysync: ${file.remote} arrived damaged (fingerprint ${detail}, expected ${file.fingerprint}); nothing was replaced`;
+  if (kind === 'place') {
+    return (
+      `mpysync: ${file.remote} could not be put in place (${explainBoardError('OSError: ' + detail.trim())}); without os.rename the board ` +
+      `needs room for two copies while a file lands, and ${file.remote} was removed rather than left half-written`
+    );
+  }
+  return `mpysync: ${file.remote}: ${kind}${detail ? ': ' + detail : ''}`;
+}
+
 /** The board's last traceback line, with what a user can do about the errors that say little. */
 export function explainBoardError(line: string): string {
   if (/^OSError: (28|\[Errno 28\].*|no more storage space)\s*$/.test(line.trim())) {
@@ -398,7 +432,7 @@ export async function executePlan(
     const failed: Array<{ file: string; error: string }> = [];
     const commands = commandsFor(part, contents, settings);
     let lastFailed = false;
-    if (settings.freshHeap) {
+    if (settings.freshHeap && part !== plan) {
       try {
         await repl.softReset();
       } catch (error) {
@@ -423,7 +457,11 @@ export async function executePlan(
       const lines = new TextDecoder().decode(result.stdout).split(/\r?\n/);
       const done = new Set(lines.filter((l) => l.startsWith(DONE_MARK)).map((l) => Number(l.slice(DONE_MARK.length))));
       const damaged = new Map(
-        lines.filter((l) => l.startsWith(FAIL_MARK)).map((l) => [Number(l.slice(FAIL_MARK.length, l.indexOf(':'))), `mpysync: ${l.slice(l.indexOf(':') + 1)}`] as const),
+        lines.filter((l) => l.startsWith(FAIL_MARK)).map((l) => {
+          const [tag, kind, detail] = splitFailLine(l);
+          const f = command.finishing.find((c) => c.tag === tag);
+          return [tag, f ? describeFailure(f, kind, detail) : `mpysync: ${l}`] as const;
+        }),
       );
       const boardError = explainBoardError(result.error.trim().split('\n').pop() ?? '');
       for (const f of command.finishing) {
@@ -441,8 +479,8 @@ export async function executePlan(
       lastFailed = boardError !== '';
       onEvent({ type: 'progress', doneBytes, totalBytes });
     }
-    // The last command ends with WRITE_CLEANUP; when it failed, that did not run.
-    if (lastFailed) await repl.exec(WRITE_CLEANUP, { timeoutMs: 10_000 }).catch(() => {});
+    // The last command ends with the cleanup; when it failed, that did not run.
+    if (lastFailed) await repl.exec(writeCleanup(preludeOptions(settings, part)), { timeoutMs: 10_000 }).catch(() => {});
     return failed;
   };
 

@@ -9,20 +9,54 @@ export const TEMP_SUFFIX = '~mps';
 export const DONE_MARK = 'done#';
 
 /**
- * Printed instead when a file arrived damaged: `fail#<tag>:<why>`. Not raised, so the files after
- * it in the same command still land.
+ * Printed instead when a file did not land: `fail#<tag>:damaged:<fingerprint on the board>` or
+ * `fail#<tag>:place:<the OSError>` (no os.rename, and the copy over the old file failed). Not
+ * raised, so the files after it in the same command still land; the host says it in words.
  */
 export const FAIL_MARK = 'fail#';
 
-/**
- * Helpers every file-system program starts with (a few hundred bytes; they set up module aliases
- * and the fingerprint function that matches `boardHash` on the host). Runs on 1.9 to today.
- */
-const PRELUDE = `try:
+const OS_IMPORT = `try:
  import os
 except ImportError:
  import uos as os
-try:
+`;
+
+/** `_hf(p)`: SHA-256 of a file, hex (the board has hashlib). */
+const SHA256_FILE = `try:
+ import hashlib as _hl
+except ImportError:
+ import uhashlib as _hl
+def _hf(p):
+ f=open(p,'rb')
+ h=_hl.sha256()
+ while 1:
+  d=f.read(512)
+  if not d:break
+  h.update(d)
+ f.close()
+ return ''.join('%02x'%c for c in h.digest())
+`;
+
+/** `_hf(p)`: Adler-32 of a file, hex (boards without hashlib: the micro:bit). */
+const ADLER32_FILE = `def _hf(p):
+ f=open(p,'rb')
+ a=1
+ b=0
+ while 1:
+  d=f.read(256)
+  if not d:break
+  for c in d:
+   a=(a+c)%65521
+   b=(b+a)%65521
+ f.close()
+ return '%04x%04x'%(b,a)
+`;
+
+/**
+ * What the index starts with, before the probe's answer is known: os, and `_hf` with whichever
+ * fingerprint the board can compute (`_hl` says which). Matches `boardHash` on the host; 1.9 on.
+ */
+const PRELUDE = `${OS_IMPORT}try:
  import hashlib as _hl
 except ImportError:
  try:
@@ -105,7 +139,21 @@ else:
  * - `_fin` closes the file, checks its fingerprint, renames it over the old one, prints `done#k`
  *   (or `fail#k:why`, leaving the old file alone).
  */
-export function writePrelude(decoders: { deflate: boolean; base64: boolean; feed?: boolean; folders?: boolean; rename?: boolean }): Uint8Array {
+/** Which helpers a write program needs (from the probe and the plan). */
+export interface PreludeOptions {
+  deflate: boolean;
+  base64: boolean;
+  /** Files are fed raw on the console (FEED_READER). */
+  feed?: boolean;
+  /** The plan makes folders (`_mk`). */
+  folders?: boolean;
+  /** The board has os.rename; without it, `_fin` copies. */
+  rename?: boolean;
+  /** The board's fingerprint: SHA-256 with hashlib, Adler-32 without. */
+  hash?: 'sha256' | 'adler32';
+}
+
+export function writePrelude(decoders: PreludeOptions): Uint8Array {
   const deflate = decoders.deflate
     ? `try:
  from deflate import DeflateIO as _D,RAW as _R
@@ -136,7 +184,8 @@ except ImportError:
 `
     : '';
   return pySource(
-    PRELUDE,
+    OS_IMPORT,
+    decoders.hash === 'adler32' ? ADLER32_FILE : SHA256_FILE,
     deflate,
     base64,
     decoders.feed ? FEED_READER : '',
@@ -149,7 +198,7 @@ ${decoders.folders === false ? '' : MAKE_FOLDERS}def _fin(t,p,h,n,k):
  g=_hf(t)
  if g!=h:
   os.remove(t)
-  print('${FAIL_MARK}%d:%s arrived damaged (fingerprint %s, expected %s); nothing was replaced'%(k,p,g,h))
+  print('${FAIL_MARK}%d:damaged:%s'%(k,g))
   return
 ${decoders.rename === false ? COPY_INTO_PLACE : RENAME_INTO_PLACE} print('${DONE_MARK}%d'%k)
 `,
@@ -181,7 +230,7 @@ const COPY_INTO_PLACE = ` s=open(t,'rb')
     a()
    except Exception:
     pass
-  print('${FAIL_MARK}%d:%s could not be put in place (%s): without os.rename the board needs room for two copies while it lands; %s is not on the board now rather than half-written'%(k,p,e,p))
+  print('${FAIL_MARK}%d:place:%s'%(k,e))
   return
  s.close()
  os.remove(t)
@@ -236,7 +285,7 @@ def _r(n):
      _U.write(${credit})
      g+=1
    elif _T()-t>${FEED_STALL_MS}:
-    raise OSError('mpysync: the data stopped coming (%d of %d bytes came)'%(q,n))
+    raise OSError('mpysync: the data stopped (%d of %d bytes)'%(q,n))
  except:
   t=_T()
   while _T()-t<${FEED_QUIET_MS}:
@@ -253,10 +302,23 @@ def _r(n):
 `;
 
 /**
- * Ends the last command: forgets every name the prelude and the steps defined (they would stay in
+ * Ends the last command: forgets every name the prelude defined for `options` (they would stay in
  * the REPL's globals, 2 KB of a micro:bit's 7 KB heap) and collects the garbage.
  */
-export const WRITE_CLEANUP = pySource(`for _n in ('_hl','_hf','_D','_R','_B','_m','_z','_c','_s','_a','_U','_T','_K','_r','_o','_f','_tp','_mk','_fin'):
+export function writeCleanup(options: PreludeOptions): Uint8Array {
+  const names = [
+    '_hf',
+    options.hash === 'adler32' ? null : '_hl',
+    ...(options.deflate ? ['_D', '_R', '_B', '_m', '_z', '_c', '_s'] : []),
+    options.base64 ? '_a' : null,
+    ...(options.feed ? ['_U', '_T', '_K', '_r'] : []),
+    '_o',
+    '_f',
+    '_tp',
+    options.folders === false ? null : '_mk',
+    '_fin',
+  ].filter((n): n is string => n !== null);
+  return pySource(`for _n in (${names.map((n) => `'${n}'`).join(',')}):
  try:
   del globals()[_n]
  except KeyError:
@@ -265,7 +327,7 @@ del _n
 import gc
 gc.collect()
 `);
-
+}
 
 /** How a piece of data is spelled in the program: a raw bytes literal, or base64 text that `_a` decodes. */
 export type DataEncoding = 'literal' | 'base64';

@@ -27,8 +27,8 @@ describe('transfer counts: a small fixed project to a fresh virtual board', () =
     expect(report.uploaded).toHaveLength(8);
     expect({ payloadBytes: report.payloadBytes, wireBytesSent: report.wireBytesSent, roundTrips: report.roundTrips }).toEqual({
       payloadBytes: payload,
-      // enter + probe/index (2.5 KB) + write prelude (1.7 KB) + one deflate stream of the files.
-      wireBytesSent: 15_372,
+      // enter + probe/index (2.6 KB) + write prelude (1.5 KB) + one deflate stream of the files.
+      wireBytesSent: 15_096,
       // enter, the probe + index program (raw-paste handshake, reply), ONE write command for 8 files.
       roundTrips: 4,
     });

@@ -182,6 +182,19 @@ describe('fallback without raw-paste', () => {
     expect(repl.stats.roundTrips - before).toBe(1);
   });
 
+  it('freshHeapIfPlain: a board without raw-paste is soft-reset before the code goes (on the first exec too); one with raw-paste is not', async () => {
+    const plain = await connect({ rawPaste: 'old-firmware', bootOutput: 'boot\r\n' });
+    expect(await plain.repl.run('echo:first', { freshHeapIfPlain: true })).toBe('first');
+    expect(plain.board.softResets).toBe(1);
+    expect(await plain.repl.run('echo:second')).toBe('second');
+    expect(plain.board.softResets).toBe(1);
+    expect(await plain.repl.run('echo:third', { freshHeapIfPlain: true })).toBe('third');
+    expect(plain.board.softResets).toBe(2);
+    const modern = await connect({});
+    expect(await modern.repl.run('echo:paste', { freshHeapIfPlain: true })).toBe('paste');
+    expect(modern.board.softResets).toBe(0);
+  });
+
   it("a board answering R\\x00 falls back to plain raw mode", async () => {
     const { board, repl } = await connect({ rawPaste: 'declines' });
     expect(await repl.run('echo:plain')).toBe('plain');

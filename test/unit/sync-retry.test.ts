@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planSync, type LocalFile } from '../../protocol/plan';
 import { FAIL_MARK, DONE_MARK } from '../../protocol/python/snippets-fs';
 import type { ExecResult, RawRepl } from '../../protocol/repl';
-import { executePlan } from '../../protocol/sync';
+import { describeFailure, executePlan } from '../../protocol/sync';
 import { fakeProbe } from '../helpers/probes';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -19,7 +19,7 @@ function scriptedBoard(damage: (program: string, call: number) => boolean) {
       const program = new TextDecoder().decode(code);
       programs.push(program);
       const tags = [...program.matchAll(/_fin\('[^']*','([^']*)',[^)]*,(\d+)\)/g)];
-      const out = tags.map(([, path, tag]) => (damage(path!, programs.length) ? `${FAIL_MARK}${tag}:${path} arrived damaged` : `${DONE_MARK}${tag}`));
+      const out = tags.map(([, path, tag]) => (damage(path!, programs.length) ? `${FAIL_MARK}${tag}:damaged:0badf00d` : `${DONE_MARK}${tag}`));
       return { stdout: text(out.join('\r\n') + '\r\n'), error: '' };
     },
   };
@@ -41,11 +41,20 @@ describe('executePlan retries a file that arrived damaged, once', () => {
     expect(programs[1]).not.toContain("'a.py'");
   });
 
-  it('reports it failed, with the board\'s words, when the second copy is damaged too', async () => {
+  it('reports it failed, with both fingerprints, when the second copy is damaged too', async () => {
     const { repl, programs } = scriptedBoard((path) => path === 'b.py');
     const outcome = await executePlan(repl, plan, contents, board);
     expect(outcome.uploaded).toEqual(['a.py']);
-    expect(outcome.failed).toEqual([{ file: 'b.py', error: 'mpysync: b.py arrived damaged' }]);
+    const expected = (plan.entries.find((e) => e.action === 'upload' && e.file === 'b.py') as { fingerprint: string }).fingerprint;
+    expect(outcome.failed).toEqual([{ file: 'b.py', error: `mpysync: b.py arrived damaged (fingerprint 0badf00d, expected ${expected}); nothing was replaced` }]);
     expect(programs).toHaveLength(2);
+  });
+
+  it('says in words why a file could not be put in place on a board without os.rename', () => {
+    const file = { remote: 'lib/big.py', fingerprint: 'cf992641' };
+    expect(describeFailure(file, 'place', '28')).toBe(
+      "mpysync: lib/big.py could not be put in place (OSError: 28: the board's file system is full; remove files from it (mpysync rm) or send fewer); " +
+        'without os.rename the board needs room for two copies while a file lands, and lib/big.py was removed rather than left half-written',
+    );
   });
 });

@@ -128,13 +128,13 @@ function checkRoundTrip(files: Array<{ relative: string; bytes: Uint8Array }>, s
   return commands;
 }
 
-const DEFLATE: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true };
-const BINASCII_ONLY: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true };
-const NEITHER: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: true };
-const OLD_ASCII: TransferSettings = { commandBytes: 4096, programBytes: 4096, windowBits: null, asciiOnly: true, base64: true, feed: false, freshHeap: false, rename: true };
-const MICROBIT: TransferSettings = { commandBytes: 384, programBytes: 384, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: false };
-const MICROBIT_FEED: TransferSettings = { ...MICROBIT, commandBytes: 565, programBytes: 1813, feed: true, freshHeap: true, rename: false };
-const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, programBytes: 2048, windowBits: 9, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true };
+const DEFLATE: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
+const BINASCII_ONLY: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
+const NEITHER: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
+const OLD_ASCII: TransferSettings = { commandBytes: 4096, programBytes: 4096, windowBits: null, asciiOnly: true, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
+const MICROBIT: TransferSettings = { commandBytes: 384, programBytes: 384, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: false, hash: 'adler32' };
+const MICROBIT_FEED: TransferSettings = { ...MICROBIT, commandBytes: 565, programBytes: 1813, feed: true, freshHeap: true, rename: false, hash: 'adler32' };
+const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, programBytes: 2048, windowBits: 9, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
 
 describe('pyBytes: the transfer bytes literal', () => {
   it('reads back as the same bytes, is as long as dataExpressionLength says, and holds no raw REPL control byte or line end', () => {
@@ -249,9 +249,9 @@ describe('buildCommands', () => {
       for (const c of commands) hash.update(c.source);
       return { commands: commands.map((c) => c.source.length), sha256: hash.digest('hex') };
     };
-    expect(digest(DEFLATE)).toEqual({ commands: [2360], sha256: 'bfb2774fcb0f6ef46f9a417fa573803cde24126ebee293baa7b6686b8ec9c1fb' });
-    expect(digest(MICROBIT)).toEqual({ commands: [165, 361, 161, 684, 279, 370, 237, 195], sha256: '2ca81a0a5d679d20bdca7236a2bb0ba0d44eddd6b785ed26eee15d9353d2f01a' });
-    expect(digest(MICROBIT_FEED)).toEqual({ commands: [1338, 1303], sha256: '79e79e57220e63386d60b53989c00f0dcf0ab122f8ba99df6224783323b3fdd9' });
+    expect(digest(DEFLATE)).toEqual({ commands: [2084], sha256: '50fed34133de4cf85aecb1ba61006fdf663deba68a564882015f2dfa6f93bb36' });
+    expect(digest(MICROBIT)).toEqual({ commands: [269, 161, 468, 279, 370, 366], sha256: 'fc458f1ad7719f10ec97b581adf0ac61e80cd49252f851857b866813f45bedce' });
+    expect(digest(MICROBIT_FEED)).toEqual({ commands: [1675, 435], sha256: 'd5a4d40c5d647aa602825f124e16462a6b6268b9077deb89ee463e567cc00328' });
     // The write steps themselves, readable (everything after the prelude's last definition).
     const tail = Buffer.from(buildCommands(plan, contents, NEITHER)[0]!.source).toString('latin1');
     expect(tail.slice(tail.indexOf("_mk('lib')"), tail.indexOf("_o('lib/blob.bin~mps')"))).toBe(
@@ -271,11 +271,11 @@ describe('transferSettings', () => {
     ({ memFree, fs: { rename: true }, features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, ...features } }) as BoardProbe;
 
   it('sizes commands and the window by free RAM, and picks the decoders the board has', () => {
-    expect(transferSettings(probe(135_000_000, {}))).toEqual({ commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true });
+    expect(transferSettings(probe(135_000_000, {}))).toEqual({ commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' });
     // An ESP32 with ~110 KB free: an 8 KB window, 18 KB commands.
-    expect(transferSettings(probe(110_000, {}))).toEqual({ commandBytes: 17_992, programBytes: 22_000, windowBits: 13, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true });
+    expect(transferSettings(probe(110_000, {}))).toEqual({ commandBytes: 17_992, programBytes: 22_000, windowBits: 13, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' });
     // Firmware without raw-paste (the whole program sits in RAM before it compiles), no decoders.
-    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({ commandBytes: 565, programBytes: 1813, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: true, rename: true });
+    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({ commandBytes: 565, programBytes: 1813, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: true, rename: true, hash: 'sha256' });
     // The micro:bit: the same, and its programs can read the console: files are fed as raw bytes.
     expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false, consoleInput: true })).feed).toBe(true);
     // deflate beats feeding raw bytes.
