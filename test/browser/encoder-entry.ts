@@ -13,6 +13,7 @@ const SETTINGS: Record<string, TransferSettings> = {
   literal: { commandBytes: 4096, programBytes: 4096, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: true, hash: 'sha256' },
   asciiBase64: { commandBytes: 4096, programBytes: 4096, windowBits: null, asciiOnly: true, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' },
   microbit: { commandBytes: 565, programBytes: 565, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: false, hash: 'adler32' },
+  microbitFeed: { commandBytes: 565, programBytes: 1813, windowBits: null, asciiOnly: false, base64: false, feed: true, freshHeap: true, rename: false, hash: 'adler32' },
 };
 
 /** For each transfer setting: how many commands, and the SHA-256 of all their bytes. */
@@ -30,7 +31,9 @@ export function commandDigests(files: Array<{ relative: string; bytes: number[] 
       all.set(c.source, at);
       at += c.source.length;
     }
-    digests[name] = `${commands.length}:${toHex(sha256(all))}`;
+    // Fed files travel beside the programs: their segments, in order, are part of what is sent.
+    const fed = commands.flatMap((c) => c.feed.map((segment) => toHex(sha256(segment))));
+    digests[name] = `${commands.length}:${toHex(sha256(all))}${fed.length ? `+fed:${toHex(sha256(new TextEncoder().encode(fed.join(','))))}` : ''}`;
   }
   return digests;
 }

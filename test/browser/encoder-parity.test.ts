@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-test('the transfer encoder makes the same bytes in Chromium as in Node (deflate, literals, base64, micro:bit sizes)', async () => {
+test('the transfer encoder makes the same bytes in Chromium as in Node (deflate, literals, base64, micro:bit sizes, micro:bit fed)', async () => {
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./encoder-entry.ts', import.meta.url))],
     bundle: true,
@@ -39,8 +39,9 @@ test('the transfer encoder makes the same bytes in Chromium as in Node (deflate,
     files,
   );
   const inNode = commandDigests(files);
-  expect(Object.keys(inNode)).toEqual(['fingerprints', 'deflate', 'literal', 'asciiBase64', 'microbit']);
+  expect(Object.keys(inNode)).toEqual(['fingerprints', 'deflate', 'literal', 'asciiBase64', 'microbit', 'microbitFeed']);
+  expect(inNode.microbitFeed).toMatch(/\+fed:[0-9a-f]{64}$/);
   expect(inBrowser).toEqual(inNode);
-  // The settings really differ: four different byte streams.
-  expect(new Set(Object.values(inNode)).size).toBe(5);
+  // The settings really differ: five different byte streams (and the fingerprints).
+  expect(new Set(Object.values(inNode)).size).toBe(6);
 });
