@@ -1,3 +1,4 @@
+import { runFreeingHeap } from './board-ops';
 import type { HashAlgo } from './board-hash';
 import { MpysyncError } from './errors';
 import type { RemoteIndex } from './plan';
@@ -16,7 +17,7 @@ export async function fetchRemoteIndex(
   folders: string[] | null,
   options: { freshHeapIfPlain?: boolean } = {},
 ): Promise<RemoteIndex> {
-  const stdout = await repl.run(indexSnippet(dest, candidates, folders), { timeoutMs: 60_000, freshHeapIfPlain: options.freshHeapIfPlain });
+  const stdout = await runFreeingHeap(repl, indexSnippet(dest, candidates, folders), { timeoutMs: 60_000, freshHeapIfPlain: options.freshHeapIfPlain });
   return parseIndexOutput(stdout);
 }
 

@@ -43,9 +43,10 @@ export interface TransferSettings {
    */
   feed: boolean;  /**
    * A small board without raw-paste: it holds a whole program in one line buffer before compiling
-   * it, and that buffer needs ONE free block. The micro:bit hung (no MemoryError) receiving a
-   * 1.7 KB program into a heap left in pieces. Its sync starts with a soft reset (probeAndPlan:
-   * 2 ms there, main.py does not run in raw mode), and so does each retry of damaged files here.
+   * it, and that buffer needs ONE free block. The micro:bit hung (no MemoryError, reset button
+   * needed) receiving a 1.8 KB program after the probe and the index had left the heap in pieces.
+   * The write commands (and each retry) start with a soft reset: 2 ms there, and main.py does not
+   * run in raw mode. (probeAndPlan resets before its first program too.)
    */
   freshHeap: boolean;
   /** The board has `os.rename`; without it `_fin` copies the verified file over the old one. */
@@ -68,9 +69,9 @@ export function transferSettings(board: BoardProbe): TransferSettings {
     // raw-paste the whole program text too). On the micro:bit (5.4 KB free, plain raw mode) a
     // sixth of the free heap ran 15 syncs out of 15; a quarter ran out of memory.
     commandBytes: Math.max(384, Math.min(32 * 1024, Math.floor((mem - PRELUDE_HEAP) / 6))),
-    // On the micro:bit (5.4 KB free as the probe measures it) a 2.4 KB program of definitions
-    // compiled after a soft reset, and 1.8 KB after the reset, the probe and the index, 8 times
-    // in 8: a third of the free heap on a board whose sync began with a reset (freshHeap).
+    // On the micro:bit (5.4 KB free as the probe measures it) programs of definitions and steps
+    // of 2.1 and 2.4 KB compiled right after a soft reset and 2.9 KB raised MemoryError: a third
+    // of the free heap, on a board just reset (freshHeap).
     programBytes: Math.max(384, Math.min(32 * 1024, Math.floor(mem / (freshHeap ? 3 : 5)))),
     windowBits: board.features.deflate ? streamWindowBits(mem) : null,
     asciiOnly: !board.features.rawBytesLiterals,
@@ -380,6 +381,12 @@ export function describeFailure(file: { remote: string; fingerprint: string }, k
       `needs room for two copies while a file lands, and ${file.remote} was removed rather than left half-written`
     );
   }
+  if (kind === 'copied') {
+    return (
+      `mpysync: ${file.remote} was damaged while the board copied it into place (fingerprint ${detail}, expected ${file.fingerprint}) ` +
+      `and was removed; this board's file system is unreliable when much rewritten or nearly full: sync again, and keep part of it free`
+    );
+  }
   return `mpysync: ${file.remote}: ${kind}${detail ? ': ' + detail : ''}`;
 }
 
@@ -432,7 +439,7 @@ export async function executePlan(
     const failed: Array<{ file: string; error: string }> = [];
     const commands = commandsFor(part, contents, settings);
     let lastFailed = false;
-    if (settings.freshHeap && part !== plan) {
+    if (settings.freshHeap) {
       try {
         await repl.softReset();
       } catch (error) {

@@ -52,6 +52,10 @@ describe('executePlan retries a file that arrived damaged, once', () => {
 
   it('says in words why a file could not be put in place on a board without os.rename', () => {
     const file = { remote: 'lib/big.py', fingerprint: 'cf992641' };
+    expect(describeFailure(file, 'copied', '0badf00d')).toBe(
+      'mpysync: lib/big.py was damaged while the board copied it into place (fingerprint 0badf00d, expected cf992641) and was removed; ' +
+        "this board's file system is unreliable when much rewritten or nearly full: sync again, and keep part of it free",
+    );
     expect(describeFailure(file, 'place', '28')).toBe(
       "mpysync: lib/big.py could not be put in place (OSError: 28: the board's file system is full; remove files from it (mpysync rm) or send fewer); " +
         'without os.rename the board needs room for two copies while a file lands, and lib/big.py was removed rather than left half-written',
