@@ -22,14 +22,8 @@ except ImportError:
  import uos as os
 `;
 
-/** `_hf(p)`: SHA-256 of a file, hex (the board has hashlib). */
-const SHA256_FILE = `try:
- import hashlib as _hl
-except ImportError:
- import uhashlib as _hl
-def _hf(p):
- f=open(p,'rb')
- h=_hl.sha256()
+/** The two fingerprints' bodies after `f=open(p,'rb')`, indented for `def _hf(p):`. */
+const SHA256_REST = ` h=_hl.sha256()
  while 1:
   d=f.read(512)
   if not d:break
@@ -37,14 +31,8 @@ def _hf(p):
  f.close()
  return ''.join('%02x'%c for c in h.digest())
 `;
-
-/**
- * `_hf(p)`: Adler-32 of a file, hex (boards without hashlib: the micro:bit), read into one small
- * buffer: a fresh 256-byte string per read ran a micro:bit indexing 30 files out of memory.
- */
-const ADLER32_FILE = `def _hf(p):
- f=open(p,'rb')
- a=1
+/** Read into one small buffer: a fresh 256-byte string per read ran a micro:bit indexing 30 files out of memory. */
+const ADLER32_REST = ` a=1
  b=0
  m=bytearray(64)
  while 1:
@@ -56,6 +44,21 @@ const ADLER32_FILE = `def _hf(p):
  f.close()
  return '%04x%04x'%(b,a)
 `;
+const indent = (block: string) => block.replace(/^(?=.)/gm, ' ');
+
+/** `_hf(p)`: SHA-256 of a file, hex (the board has hashlib). */
+const SHA256_FILE = `try:
+ import hashlib as _hl
+except ImportError:
+ import uhashlib as _hl
+def _hf(p):
+ f=open(p,'rb')
+${SHA256_REST}`;
+
+/** `_hf(p)`: Adler-32 of a file, hex (boards without hashlib: the micro:bit). */
+const ADLER32_FILE = `def _hf(p):
+ f=open(p,'rb')
+${ADLER32_REST}`;
 
 /**
  * What the index starts with, before the probe's answer is known: os, and `_hf` with whichever
@@ -71,25 +74,7 @@ except ImportError:
 def _hf(p):
  f=open(p,'rb')
  if _hl:
-  h=_hl.sha256()
-  while 1:
-   d=f.read(512)
-   if not d:break
-   h.update(d)
-  f.close()
-  return ''.join('%02x'%c for c in h.digest())
- a=1
- b=0
- m=bytearray(64)
- while 1:
-  k=f.readinto(m)
-  if not k:break
-  for i in range(k):
-   a=(a+m[i])%65521
-   b=(b+a)%65521
- f.close()
- return '%04x%04x'%(b,a)
-`;
+${indent(SHA256_REST)}${ADLER32_REST}`;
 
 /**
  * Lists the board's files printing `('F', path, size, fingerprint-or-None)` and `('D', path)`
