@@ -165,27 +165,10 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
     e.action === 'upload' ? [{ file: e.file, remote: e.remote, temp: e.remote + TEMP_SUFFIX, fingerprint: e.fingerprint, bytes: contents.get(e.file)!, tag: 0 }] : [],
   );
   uploads.forEach((u, i) => (u.tag = i));
-  if (settings.feed) {
-    // The data is not in the program: a command holds as many files' steps as its size allows.
-    let pending: Command = { source: new Uint8Array(0), finishing: [], dataBytes: 0, feed: [] };
-    for (const u of uploads) {
-      const steps = pySource(...fedFileSteps(u).map(stepSource));
-      if (headLength + pending.source.length + steps.length > settings.programBytes && headLength + pending.source.length > 0) {
-        commands.push({ ...pending, source: pySource(...head, pending.source) });
-        head = [];
-        headLength = 0;
-        pending = { source: new Uint8Array(0), finishing: [], dataBytes: 0, feed: [] };
-      }
-      pending.source = pySource(pending.source, steps);
-      pending.finishing.push({ file: u.file, remote: u.remote, size: u.bytes.length, tag: u.tag, fingerprint: u.fingerprint });
-      pending.dataBytes += u.bytes.length;
-      if (u.bytes.length > 0) pending.feed.push(u.bytes);
-    }
-    if (pending.finishing.length) {
-      commands.push({ ...pending, source: pySource(...head, pending.source) });
-      head = [];
-      headLength = 0;
-    }
+  if (settings.feed && uploads.length) {
+    commands.push(...fedCommands(uploads, pySource(...head), settings.programBytes));
+    head = [];
+    headLength = 0;
   }
   const cursor = { upload: 0, offset: 0 };
   // Encoded bytes per file byte, learned from the previous command; a first guess before that.
@@ -237,6 +220,28 @@ function preludeOptions(settings: TransferSettings, plan: Plan): PreludeOptions 
     rename: settings.rename,
     hash: settings.hash,
   };
+}
+
+/**
+ * The commands for files fed on the console (settings.feed): their data is not in the programs, so
+ * a command holds as many files' steps as `programBytes` allows, the first after `head`.
+ */
+function fedCommands(uploads: Upload[], head: Uint8Array, programBytes: number): Command[] {
+  const commands: Command[] = [];
+  let pending: Command = { source: head, finishing: [], dataBytes: 0, feed: [] };
+  for (const u of uploads) {
+    const steps = pySource(...fedFileSteps(u).map(stepSource));
+    if (pending.source.length + steps.length > programBytes && pending.source.length > 0) {
+      commands.push(pending);
+      pending = { source: new Uint8Array(0), finishing: [], dataBytes: 0, feed: [] };
+    }
+    pending.source = pySource(pending.source, steps);
+    pending.finishing.push({ file: u.file, remote: u.remote, size: u.bytes.length, tag: u.tag, fingerprint: u.fingerprint });
+    pending.dataBytes += u.bytes.length;
+    if (u.bytes.length > 0) pending.feed.push(u.bytes);
+  }
+  commands.push(pending);
+  return commands;
 }
 
 /** A whole file's steps when its bytes are fed on the console: open, receive, finish. */
