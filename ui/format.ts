@@ -32,6 +32,7 @@ export function featureList(probe: BoardProbe): string[] {
     [f.hashlib, 'hashlib'],
     [f.binascii, 'binascii'],
     [f.deflate, 'deflate'],
+    [f.consoleInput, 'files fed on the console'],
   ];
   return names.filter(([has]) => has).map(([, name]) => name);
 }

@@ -176,6 +176,8 @@ test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check
   await expect.poll(() => board.locator('[data-fact=firmware]').textContent(), { timeout: STEP_MS }).toBe('MicroPython 1.9.2');
   expect(await board.locator('[data-fact=abi]').textContent()).toBe('no .mpy support');
   expect(await board.locator('[data-fact=machine]').textContent()).toBe('microbit');
+  // The page syncs it the micro:bit way: file bytes fed on the console, with credits, over WebSerial.
+  expect(await board.locator('[data-fact=features]').textContent()).toBe('files fed on the console');
   expect(relayLog.connections).toBe(1);
   // The adapter asserts DTR and RTS on open, as web-serial.ts promises.
   expect(await page.evaluate(() => (window as unknown as { __relayPort: { signals: object } }).__relayPort.signals)).toEqual({ dataTerminalReady: true, requestToSend: true });
