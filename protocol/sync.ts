@@ -230,7 +230,7 @@ function fedCommands(uploads: Upload[], head: Uint8Array, programBytes: number):
   const commands: Command[] = [];
   let pending: Command = { source: head, finishing: [], dataBytes: 0, feed: [] };
   for (const u of uploads) {
-    const steps = pySource(...fedFileSteps(u).map(stepSource));
+    const steps = stepSource({ kind: 'fed', path: u.remote, fingerprint: u.fingerprint, size: u.bytes.length, tag: u.tag });
     if (pending.source.length + steps.length > programBytes && pending.source.length > 0) {
       commands.push(pending);
       pending = { source: new Uint8Array(0), finishing: [], dataBytes: 0, feed: [] };
@@ -244,14 +244,6 @@ function fedCommands(uploads: Upload[], head: Uint8Array, programBytes: number):
   return commands;
 }
 
-/** A whole file's steps when its bytes are fed on the console: open, receive, finish. */
-function fedFileSteps(u: Upload): WriteStep[] {
-  return [
-    { kind: 'open', temp: u.temp },
-    ...(u.bytes.length > 0 ? [{ kind: 'receive', bytes: u.bytes.length } as const] : []),
-    { kind: 'finish', temp: u.temp, path: u.remote, fingerprint: u.fingerprint, size: u.bytes.length, tag: u.tag },
-  ];
-}
 
 /** A program cut into its top-level statements (a `def` or `try` with everything indented under it). */
 function topLevelBlocks(source: Uint8Array): Uint8Array[] {

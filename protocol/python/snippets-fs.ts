@@ -82,7 +82,7 @@ ${indent(SHA256_REST)}${ADLER32_REST}`;
  * `null` walks everything under `dest` (for --delete). Boards without directories list their one
  * flat folder. Only files whose size equals `candidates[path]` are fingerprinted: a size change
  * already says "changed", and reading unrelated files would cost time. Entries the board cannot
- * stat are passed over.
+ * stat are passed over. It forgets its names at the end (a micro:bit has 5 KB of heap).
  */
 export function indexSnippet(dest: string, candidates: Map<string, number>, folders: string[] | null): Uint8Array {
   const table = [...candidates].map(([p, n]) => `${pyStr(p)}:${n}`).join(',');
@@ -113,8 +113,11 @@ if hasattr(os,'ilistdir'):
  for _d in (${roots.map(pyStr).join(',')},):
   _walk(_d,${folders === null ? 'True' : 'False'})
 else:
- for n in os.listdir():
-  _e(n,os.size(n))
+ for _d in os.listdir():
+  _e(_d,os.size(_d))
+for _n in ('_W','_e','_walk','_d','_hf','_hl'):
+ globals().pop(_n,None)
+del _n
 `,
   );
 }
@@ -302,6 +305,11 @@ def _r(n):
  finally:
   _K(3)
  _G()
+def _w(p,h,n,k):
+ t=p+'${TEMP_SUFFIX}'
+ _o(t)
+ _r(n)
+ _fin(t,p,h,n,k)
 `;
 
 /**
@@ -314,7 +322,7 @@ export function writeCleanup(options: PreludeOptions): Uint8Array {
     options.hash === 'adler32' ? null : '_hl',
     ...(options.deflate ? ['_D', '_R', '_B', '_m', '_z', '_c', '_s'] : []),
     options.base64 ? '_a' : null,
-    ...(options.feed ? ['_U', '_T', '_K', '_r'] : []),
+    ...(options.feed ? ['_U', '_T', '_K', '_G', '_r', '_w'] : []),
     '_o',
     '_f',
     '_tp',
@@ -322,10 +330,7 @@ export function writeCleanup(options: PreludeOptions): Uint8Array {
     '_fin',
   ].filter((n): n is string => n !== null);
   return pySource(`for _n in (${names.map((n) => `'${n}'`).join(',')}):
- try:
-  del globals()[_n]
- except KeyError:
-  pass
+ globals().pop(_n,None)
 del _n
 import gc
 gc.collect()
@@ -345,8 +350,8 @@ export type WriteStep =
   | { kind: 'stream'; bytes: Uint8Array; windowBits: number; encoding: DataEncoding; asciiOnly: boolean }
   /** Appends the stream's next `bytes` bytes to the open file. */
   | { kind: 'copy'; bytes: number }
-  /** Appends the next `bytes` bytes fed on the console (FEED_READER) to the open file. */
-  | { kind: 'receive'; bytes: number }
+  /** A whole file fed on the console (FEED_READER): opened, `size` bytes received, finished. */
+  | { kind: 'fed'; path: string; fingerprint: string; size: number; tag: number }
   | { kind: 'finish'; temp: string; path: string; fingerprint: string; size: number; tag: number };
 
 /** `data` as a Python expression whose value is those bytes, in the given encoding. */
@@ -374,8 +379,8 @@ export function stepSource(step: WriteStep): Uint8Array {
       return pySource('_z(', dataExpression(step.bytes, step.encoding, step.asciiOnly), `,${step.windowBits})\n`);
     case 'copy':
       return pySource(`_c(${step.bytes})\n`);
-    case 'receive':
-      return pySource(`_r(${step.bytes})\n`);
+    case 'fed':
+      return pySource(`_w(${pyStr(step.path)},${pyStr(step.fingerprint)},${step.size},${step.tag})\n`);
     case 'finish':
       return pySource(`_fin(${pyStr(step.temp)},${pyStr(step.path)},${pyStr(step.fingerprint)},${step.size},${step.tag})\n`);
   }

@@ -65,12 +65,15 @@ function replay(commands: Command[], fingerprints: Map<string, string>): { files
     let i = 0;
     while (i < text.length) {
       const lineEnd = (from: number) => (text.indexOf('\n', from) < 0 ? text.length : text.indexOf('\n', from) + 1);
-      if (text.startsWith('_r(', i)) {
-        // FEED_READER reads exactly n bytes: the command's next feed segment.
-        const n = Number(/^_r\((\d+)\)\n/.exec(text.slice(i))![1]);
-        const segment = fed.shift()!;
-        expect(segment.length).toBe(n);
-        open!.chunks.push(segment);
+      if (text.startsWith('_w(', i)) {
+        // A fed file (FEED_READER): `_r(n)` reads exactly n bytes, the command's next feed segment.
+        const [, path, fingerprint, size, tag] = /^_w\('([^']*)','([^']*)',(\d+),(\d+)\)\n/.exec(text.slice(i))!;
+        const bytes = Number(size) > 0 ? fed.shift()! : new Uint8Array(0);
+        expect(bytes.length).toBe(Number(size));
+        expect(fingerprint).toBe(fingerprints.get(path!));
+        expect(boardHash(bytes, 'sha256')).toBe(fingerprint);
+        files.set(path!, bytes);
+        done.push(Number(tag));
         i = lineEnd(i);
       } else if (text.startsWith('_z(', i)) {
         const { bytes, end } = decodeExpression(text, i + 3);
@@ -214,6 +217,7 @@ describe('buildCommands', () => {
     const text = commands.map((c) => Buffer.from(c.source).toString('latin1')).join('');
     expect(text).not.toContain('_f.write(b');
     expect(text).toContain('def _r(n):');
+    expect(text.match(/^_w\(/gm)).toHaveLength(files.length);
     expect(text).not.toContain('binascii');
   });
 
@@ -230,7 +234,7 @@ describe('buildCommands', () => {
 
   it('ends the last command by forgetting its helpers', () => {
     const commands = checkRoundTrip(project.slice(0, 2), DEFLATE);
-    expect(Buffer.from(commands[commands.length - 1]!.source).toString('latin1')).toMatch(/del globals\(\)\[_n\][\s\S]*gc\.collect\(\)\n$/);
+    expect(Buffer.from(commands[commands.length - 1]!.source).toString('latin1')).toMatch(/globals\(\)\.pop\(_n,None\)[\s\S]*gc\.collect\(\)\n$/);
   });
 
   // The browser and Node run this same pure code: these bytes are what both must send.
@@ -249,9 +253,9 @@ describe('buildCommands', () => {
       for (const c of commands) hash.update(c.source);
       return { commands: commands.map((c) => c.source.length), sha256: hash.digest('hex') };
     };
-    expect(digest(DEFLATE)).toEqual({ commands: [2084], sha256: '50fed34133de4cf85aecb1ba61006fdf663deba68a564882015f2dfa6f93bb36' });
-    expect(digest(MICROBIT)).toEqual({ commands: [298, 161, 547, 279, 370, 366], sha256: '39c21f1ebfeaee2abc10ad87206214cb4994137f891a84ac3233c3958be34f47' });
-    expect(digest(MICROBIT_FEED)).toEqual({ commands: [1691, 562], sha256: 'a5155952509bf59a8cf66a9bb1c52e7b155fdbb3a035840c44d2826789158885' });
+    expect(digest(DEFLATE)).toEqual({ commands: [2057], sha256: 'bbee330d014cb23ac5bd18b85078689aa9ce1126fbde0effc9183e02f145b9cd' });
+    expect(digest(MICROBIT)).toEqual({ commands: [298, 161, 547, 279, 370, 339], sha256: '77bec1f1e044f85aea9142822ea6d85a4e6ee210da4fedaac727520462b1edad' });
+    expect(digest(MICROBIT_FEED)).toEqual({ commands: [1751, 401], sha256: '5a4541aeb13fc1724df67339b205389977100ce3613a7529f15d532e60f33db0' });
     // The write steps themselves, readable (everything after the prelude's last definition).
     const tail = Buffer.from(buildCommands(plan, contents, NEITHER)[0]!.source).toString('latin1');
     expect(tail.slice(tail.indexOf("_mk('lib')"), tail.indexOf("_o('lib/blob.bin~mps')"))).toBe(
