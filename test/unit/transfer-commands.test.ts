@@ -59,6 +59,14 @@ function replay(commands: Command[], fingerprints: Map<string, string>): { files
   let open: { temp: string; chunks: Uint8Array[] } | null = null;
   let stream: { bytes: Uint8Array; at: number } | null = null;
   const temps = new Map<string, Uint8Array[]>();
+  /** What `_fin` checks before it puts a file in place. */
+  const land = (path: string, fingerprint: string, size: number, tag: number, bytes: Uint8Array) => {
+    expect(bytes.length).toBe(size);
+    expect(fingerprint).toBe(fingerprints.get(path));
+    expect(boardHash(bytes, 'sha256')).toBe(fingerprint);
+    files.set(path, bytes);
+    done.push(tag);
+  };
   for (const command of commands) {
     const text = Buffer.from(command.source).toString('latin1');
     const fed = [...command.feed];
@@ -68,12 +76,7 @@ function replay(commands: Command[], fingerprints: Map<string, string>): { files
       if (text.startsWith('_w(', i)) {
         // A fed file (FEED_READER): `_r(n)` reads exactly n bytes, the command's next feed segment.
         const [, path, fingerprint, size, tag] = /^_w\('([^']*)','([^']*)',(\d+),(\d+)\)\n/.exec(text.slice(i))!;
-        const bytes = Number(size) > 0 ? fed.shift()! : new Uint8Array(0);
-        expect(bytes.length).toBe(Number(size));
-        expect(fingerprint).toBe(fingerprints.get(path!));
-        expect(boardHash(bytes, 'sha256')).toBe(fingerprint);
-        files.set(path!, bytes);
-        done.push(Number(tag));
+        land(path!, fingerprint!, Number(size), Number(tag), Number(size) > 0 ? fed.shift()! : new Uint8Array(0));
         i = lineEnd(i);
       } else if (text.startsWith('_z(', i)) {
         const { bytes, end } = decodeExpression(text, i + 3);
@@ -96,12 +99,7 @@ function replay(commands: Command[], fingerprints: Map<string, string>): { files
         i = lineEnd(i);
       } else if (text.startsWith('_fin(', i)) {
         const [, temp, path, fingerprint, size, tag] = /^_fin\('([^']*)','([^']*)','([^']*)',(\d+),(\d+)\)\n/.exec(text.slice(i))!;
-        const bytes = new Uint8Array(Buffer.concat(temps.get(temp!)!));
-        expect(bytes.length).toBe(Number(size));
-        expect(fingerprint).toBe(fingerprints.get(path!));
-        expect(boardHash(bytes, 'sha256')).toBe(fingerprint);
-        files.set(path!, bytes);
-        done.push(Number(tag));
+        land(path!, fingerprint!, Number(size), Number(tag), new Uint8Array(Buffer.concat(temps.get(temp!)!)));
         i = lineEnd(i);
       } else i = lineEnd(i);
     }
