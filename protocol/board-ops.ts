@@ -19,7 +19,7 @@ export async function runFreeingHeap(repl: RawRepl, code: Code, options: ExecOpt
   } catch (error) {
     if (!(error instanceof BoardError) || error.exceptionType !== 'MemoryError') throw error;
     await repl.softReset();
-    return repl.run(code, options);
+    return repl.run(code, { ...options, freshHeapIfPlain: false }); // the heap is fresh already
   }
 }
 
