@@ -1,13 +1,13 @@
+import { runFreeingHeap } from './board-ops';
 import { planSync, remotePath, type LocalFile, type Plan } from './plan';
 import { parseProbeOutput, type BoardProbe } from './probe';
 import { pySource } from './python/literal';
 import { indexSnippet } from './python/snippets-fs';
 import { PROBE_SNIPPET } from './python/snippets-probe';
 import { fetchRemoteIndex, parseIndexOutput } from './remote-index';
+import type { ExecMode, RawRepl } from './repl';
 
 const INDEX_MARK = '--mpysync-index--';
-import { runFreeingHeap } from './board-ops';
-import type { ExecMode, RawRepl } from './repl';
 
 export interface PlanOptions {
   /** Destination folder on the board; '' is its current folder. */

@@ -41,7 +41,8 @@ export interface TransferSettings {
    * Files go as their raw bytes, read by the running program from the console (repl/feed.ts), not
    * as literals in the program: boards whose firmware allows it and that have no `deflate`.
    */
-  feed: boolean;  /**
+  feed: boolean;
+  /**
    * A small board without raw-paste: it holds a whole program in one line buffer before compiling
    * it, and that buffer needs ONE free block. The micro:bit hung (no MemoryError, reset button
    * needed) receiving a 1.8 KB program after the probe and the index had left the heap in pieces.
@@ -142,7 +143,7 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
   let head: Uint8Array[] = [];
   let headLength = 0;
   const flushHead = () => {
-    commands.push({ source: pySource(...head), finishing: [], dataBytes: 0, feed: [] });
+    commands.push(programOnly(pySource(...head)));
     head = [];
     headLength = 0;
   };
@@ -193,7 +194,7 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
       source: pySource(...head, body.source),
       finishing: body.segments
         .filter((s) => s.end === s.upload.bytes.length)
-        .map((s) => ({ file: s.upload.file, remote: s.upload.remote, size: s.upload.bytes.length, tag: s.upload.tag, fingerprint: s.upload.fingerprint })),
+        .map((s) => finishing(s.upload)),
       dataBytes: body.rawBytes,
       feed: [],
     });
@@ -205,9 +206,19 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
   if (last) {
     const room = last.dataBytes > 0 && !settings.feed ? budget : settings.programBytes;
     if (last.source.length + cleanup.length <= room) last.source = pySource(last.source, cleanup);
-    else commands.push({ source: cleanup, finishing: [], dataBytes: 0, feed: [] });
+    else commands.push(programOnly(cleanup));
   }
   return commands;
+}
+
+/** A command that writes no file (helpers, folders, deletions, the cleanup). */
+function programOnly(source: Uint8Array): Command {
+  return { source, finishing: [], dataBytes: 0, feed: [] };
+}
+
+/** What a command that finishes `u` reports about it. */
+function finishing(u: Upload): Command['finishing'][number] {
+  return { file: u.file, remote: u.remote, size: u.bytes.length, tag: u.tag, fingerprint: u.fingerprint };
 }
 
 /** The helpers the commands for `plan` need on this board. */
@@ -228,22 +239,21 @@ function preludeOptions(settings: TransferSettings, plan: Plan): PreludeOptions 
  */
 function fedCommands(uploads: Upload[], head: Uint8Array, programBytes: number): Command[] {
   const commands: Command[] = [];
-  let pending: Command = { source: head, finishing: [], dataBytes: 0, feed: [] };
+  let pending = programOnly(head);
   for (const u of uploads) {
     const steps = stepSource({ kind: 'fed', path: u.remote, fingerprint: u.fingerprint, size: u.bytes.length, tag: u.tag });
     if (pending.source.length + steps.length > programBytes && pending.source.length > 0) {
       commands.push(pending);
-      pending = { source: new Uint8Array(0), finishing: [], dataBytes: 0, feed: [] };
+      pending = programOnly(new Uint8Array(0));
     }
     pending.source = pySource(pending.source, steps);
-    pending.finishing.push({ file: u.file, remote: u.remote, size: u.bytes.length, tag: u.tag, fingerprint: u.fingerprint });
+    pending.finishing.push(finishing(u));
     pending.dataBytes += u.bytes.length;
     if (u.bytes.length > 0) pending.feed.push(u.bytes);
   }
   commands.push(pending);
   return commands;
 }
-
 
 /** A program cut into its top-level statements (a `def` or `try` with everything indented under it). */
 function topLevelBlocks(source: Uint8Array): Uint8Array[] {
@@ -436,13 +446,15 @@ export async function executePlan(
     const failed: Array<{ file: string; error: string }> = [];
     const commands = commandsFor(part, contents, settings);
     let lastFailed = false;
+    // The link or the board is gone: the files of `rest` fail, and nothing more can be done.
+    const abandon = (rest: Command[], error: unknown): Error => {
+      for (const c of rest) for (const f of c.finishing) outcome.failed.push({ file: f.file, error: (error as Error).message });
+      return Object.assign(error as Error, { outcome });
+    };
     if (settings.freshHeap) {
-      try {
-        await repl.softReset();
-      } catch (error) {
-        for (const c of commands) for (const f of c.finishing) outcome.failed.push({ file: f.file, error: (error as Error).message });
-        throw Object.assign(error as Error, { outcome });
-      }
+      await repl.softReset().catch((error: unknown) => {
+        throw abandon(commands, error);
+      });
     }
     for (const [i, command] of commands.entries()) {
       let result;
@@ -453,9 +465,7 @@ export async function executePlan(
           feed: command.feed.length ? { segments: command.feed, onFed: (n) => onEvent({ type: 'progress', doneBytes: Math.min(totalBytes, fed + n), totalBytes }) } : undefined,
         });
       } catch (error) {
-        // The link or the board is gone: nothing more can be done in this session.
-        for (const c of commands.slice(i)) for (const f of c.finishing) outcome.failed.push({ file: f.file, error: (error as Error).message });
-        throw Object.assign(error as Error, { outcome });
+        throw abandon(commands.slice(i), error);
       }
       if (i === 0 && part === plan) outcome.deleted.push(...deletions);
       const lines = new TextDecoder().decode(result.stdout).split(/\r?\n/);

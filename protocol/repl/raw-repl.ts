@@ -42,7 +42,7 @@ export interface ExecOptions {
   /**
    * On a board without raw-paste, soft-reset it before the code goes (main.py does not run in raw
    * mode). Such firmware holds the whole program in one line buffer before compiling, and the
-   * micro:bit's hung, not even raising MemoryError, receiving a 1.6 KB program into a heap left
+   * micro:bit hung, not even raising MemoryError, receiving a 1.6 KB program into a heap left
    * in pieces by an earlier program.
    */
   freshHeapIfPlain?: boolean;
