@@ -18,8 +18,8 @@ export async function runFreeingHeap(repl: RawRepl, code: Code, options: ExecOpt
     return await repl.run(code, options);
   } catch (error) {
     if (!(error instanceof BoardError) || error.exceptionType !== 'MemoryError') throw error;
-    await repl.softReset();
-    return repl.run(code, { ...options, freshHeapIfPlain: false }); // the heap is fresh already
+    await repl.freshenHeap(); // unless the command's own trailing reset (thenFreshHeapIfPlain) did it
+    return repl.run(code, options);
   }
 }
 

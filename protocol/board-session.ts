@@ -6,6 +6,7 @@ import { indexSnippet } from './python/snippets-fs';
 import { PROBE_SNIPPET } from './python/snippets-probe';
 import { fetchRemoteIndex, parseIndexOutput } from './remote-index';
 import type { ExecMode, RawRepl } from './repl';
+import { transferSettings } from './sync';
 
 const INDEX_MARK = '--mpysync-index--';
 
@@ -28,10 +29,12 @@ export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: P
   const folders = options.deleteExtraneous ? null : projectFolders(options.dest, files);
   let probe = options.probe;
   let index;
-  // Every sync's first program on a board without raw-paste follows a soft reset (see
-  // ExecOptions.freshHeapIfPlain and TransferSettings.freshHeap): the write commands count on it.
+  // On a small board without raw-paste, every sync's first program follows a soft reset (see
+  // ExecOptions.freshHeapIfPlain), and so do the write commands (TransferSettings.freshHeap): the
+  // index sends that reset along with its code, so it costs no round trip of its own.
+  const resetAfterIndex = (board: BoardProbe) => ({ thenFreshHeapIfPlain: transferSettings(board).freshHeap });
   if (probe) {
-    index = await fetchRemoteIndex(repl, options.dest, candidates, folders, { freshHeapIfPlain: true });
+    index = await fetchRemoteIndex(repl, options.dest, candidates, folders, { freshHeapIfPlain: true, ...resetAfterIndex(probe) });
   } else {
     // Probe and index in one program — one round trip fewer on every sync — where the board
     // compiles while the code streams in (raw-paste). Plain raw mode buffers the whole program
@@ -41,7 +44,7 @@ export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: P
     const stdout = await runFreeingHeap(repl, program, { timeoutMs: 60_000, freshHeapIfPlain: true });
     const at = stdout.indexOf(INDEX_MARK);
     probe = parseProbeOutput(at < 0 ? stdout : stdout.slice(0, at), repl.rawPaste === 'supported');
-    index = at < 0 ? await fetchRemoteIndex(repl, options.dest, candidates, folders) : parseIndexOutput(stdout.slice(at + INDEX_MARK.length));
+    index = at < 0 ? await fetchRemoteIndex(repl, options.dest, candidates, folders, resetAfterIndex(probe)) : parseIndexOutput(stdout.slice(at + INDEX_MARK.length));
   }
   const probeMs = options.probe ? 0 : Math.round(performance.now() - started);
   const plan = planSync({ local: files, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous });

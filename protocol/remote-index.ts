@@ -4,7 +4,7 @@ import { MpysyncError } from './errors';
 import type { RemoteIndex } from './plan';
 import { parsePyLiteral } from './python/parse-literal';
 import { indexSnippet } from './python/snippets-fs';
-import type { RawRepl } from './repl';
+import type { ExecOptions, RawRepl } from './repl';
 
 /**
  * One round trip: the files in `folders` (or, when null, every file under `dest`) with its size, and a fingerprint for those whose size
@@ -15,9 +15,9 @@ export async function fetchRemoteIndex(
   dest: string,
   candidates: Map<string, number>,
   folders: string[] | null,
-  options: { freshHeapIfPlain?: boolean } = {},
+  options: Pick<ExecOptions, 'freshHeapIfPlain' | 'thenFreshHeapIfPlain'> = {},
 ): Promise<RemoteIndex> {
-  const stdout = await runFreeingHeap(repl, indexSnippet(dest, candidates, folders), { timeoutMs: 60_000, freshHeapIfPlain: options.freshHeapIfPlain });
+  const stdout = await runFreeingHeap(repl, indexSnippet(dest, candidates, folders), { timeoutMs: 60_000, ...options });
   return parseIndexOutput(stdout);
 }
 

@@ -452,7 +452,7 @@ export async function executePlan(
       return Object.assign(error as Error, { outcome });
     };
     if (settings.freshHeap) {
-      await repl.softReset().catch((error: unknown) => {
+      await repl.freshenHeap().catch((error: unknown) => {
         throw abandon(commands, error);
       });
     }

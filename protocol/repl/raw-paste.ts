@@ -1,4 +1,4 @@
-import { concat } from './byte-queue';
+import { concat, type WaitLimit } from './byte-queue';
 import { RawReplProtocolError } from './errors';
 import {
   CTRL_A,
@@ -51,7 +51,14 @@ export const OPTIMISTIC_FIRST_PIECE = 64;
 export async function requestRawPaste(link: ReplLink, idleMs: number, firstCode: Uint8Array = new Uint8Array(0)): Promise<RawPasteAnswer> {
   await link.write(concat([RAW_PASTE_REQUEST, firstCode]), idleMs);
   link.countRoundTrip();
-  const limit = { idleMs };
+  return readRawPasteAnswer(link, { idleMs });
+}
+
+/**
+ * Read the board's answer to `\x05A\x01`: the raw-paste header, `R\x00` and its `>`, or (firmware
+ * before v1.14, which takes the Ctrl-A for "reset the raw REPL") the raw banner again.
+ */
+export async function readRawPasteAnswer(link: ReplLink, limit: WaitLimit): Promise<RawPasteAnswer> {
   const reply = await link.take(2, limit, 'the answer to the raw-paste request');
   if (startsWith(reply, RAW_PASTE_YES)) {
     const rest = await link.take(3, limit, 'the raw-paste window size');

@@ -1,12 +1,13 @@
 import type { Transport } from '../transport';
 import { MpysyncError } from '../errors';
 import { WaitTimeout } from './byte-queue';
-import { BoardError, BoardResetError, RawReplEnterError, RawReplTimeoutError } from './errors';
-import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, SOFT_REBOOT } from './framing';
+import { BoardError, BoardResetError, RawReplEnterError, RawReplTimeoutError, TransportClosedError } from './errors';
+import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, RAW_PASTE_REQUEST, SOFT_REBOOT } from './framing';
 import { ReplLink, type ReplStats } from './link';
 import { execPlainRawResilient } from './plain-raw';
-import { execRawPaste, OPTIMISTIC_FIRST_PIECE, requestRawPaste } from './raw-paste';
-import { decodeLenient, type ExecResult } from './result';
+import { execRawPaste, OPTIMISTIC_FIRST_PIECE, readRawPasteAnswer, requestRawPaste } from './raw-paste';
+import { decodeLenient, readResult, type ExecResult } from './result';
+import { concat } from './byte-queue';
 import { Feeder, withoutCredits } from './feed';
 
 export type { ExecResult } from './result';
@@ -46,6 +47,13 @@ export interface ExecOptions {
    * in pieces by an earlier program.
    */
   freshHeapIfPlain?: boolean;
+  /**
+   * On a board without raw-paste, soft-reset it right after the code, in the same write (a second
+   * Ctrl-D that waits in the board's input while the code runs): the next command then finds a
+   * fresh heap without a round trip of its own. Best effort: when the reset's reply does not come,
+   * the next `freshHeapIfPlain` command resets as usual.
+   */
+  thenFreshHeapIfPlain?: boolean;
 }
 
 const DEFAULT_IDLE_MS = 10_000;
@@ -82,6 +90,8 @@ export class RawRepl {
   private state: ReplState = 'unknown';
   private rawPasteState: 'unknown' | 'supported' | 'unsupported' = 'unknown';
   private window = 0;
+  /** Nothing has run since the board's last soft reset. */
+  private heapFresh = false;
   private queueTail: Promise<unknown> = Promise.resolve();
 
   constructor(transport: Transport, options: RawReplOptions = {}) {
@@ -103,6 +113,13 @@ export class RawRepl {
    * Interrupt whatever runs, then Ctrl-A until the raw banner arrives (matched by its suffix), all
    * within one overall deadline. Each attempt is one round trip; later attempts send Ctrl-C twice.
    * With `softReset`, Ctrl-D then: the board restarts (boot.py runs, main.py does not).
+   *
+   * The first time, the raw-paste question rides with the Ctrl-A, followed by a Ctrl-D, all in the
+   * same write (no round trip of its own): a board with raw-paste answers its header and takes the
+   * Ctrl-D as the end of an empty program (nothing runs, nothing is lost); firmware without it (the
+   * micro:bit) reprints its banner and takes the Ctrl-D, on an empty line, as a soft reset — which
+   * such a small board needs before its first program anyway (see ExecOptions.freshHeapIfPlain), as
+   * mpremote soft-resets every board when it starts.
    */
   enter(options: { softReset?: boolean; deadlineMs?: number } = {}): Promise<void> {
     return this.serialize(() => this.enterNow(options.deadlineMs ?? DEFAULT_ENTER_DEADLINE_MS, options.softReset ?? false));
@@ -117,6 +134,15 @@ export class RawRepl {
     const result = await this.exec(code, options);
     if (result.error !== '') throw new BoardError(result.error);
     return decodeLenient(result.stdout);
+  }
+
+  /** Soft-reset the board unless nothing has run on it since its last soft reset. */
+  freshenHeap(): Promise<void> {
+    return this.serialize(async () => {
+      if (this.state === 'raw' && this.heapFresh) return;
+      if (this.state !== 'raw') await this.enterNow(DEFAULT_ENTER_DEADLINE_MS, false);
+      if (!this.heapFresh) await this.softResetNow(Date.now() + DEFAULT_ENTER_DEADLINE_MS);
+    });
   }
 
   /** Ctrl-D at the raw prompt: the board restarts and comes back to the raw REPL (main.py does not run). */
@@ -139,6 +165,8 @@ export class RawRepl {
   private async enterNow(deadlineMs: number, softReset: boolean): Promise<void> {
     const link = this.link;
     this.state = 'unknown';
+    this.heapFresh = false;
+    const askRawPaste = this.rawPasteState === 'unknown';
     const startedAt = Date.now();
     const deadline = startedAt + deadlineMs;
     const receivedBefore = link.queue.totalReceived;
@@ -171,7 +199,9 @@ export class RawRepl {
       await link.sleep(Math.min(this.drainMs, Math.max(0, deadline - Date.now())));
       const drained = link.queue.takeAll();
       if (drained.length > 0) link.log(`drained before Ctrl-A: ${drained.length} bytes`);
-      await write(ENTER_RAW);
+      // Only the first attempt asks: after a retry, late answers could not be told apart.
+      const asking = askRawPaste && attempt === 1;
+      await write(asking ? concat([ENTER_RAW, RAW_PASTE_REQUEST, Uint8Array.of(CTRL_D)]) : ENTER_RAW);
       try {
         // The first answer may be slow to come (qemu polls a freshly opened pty once a second):
         // the first attempt gets up to half the deadline before Ctrl-A is sent again.
@@ -188,11 +218,44 @@ export class RawRepl {
         link.log(`attempt ${attempt}: no raw REPL banner yet`);
         continue;
       }
+      if (asking && !(await this.readFoldedRawPasteAnswer())) continue;
       if (attempt > 1) await this.settleAfterRetries(deadline);
       break;
     }
     this.state = 'raw';
     if (softReset) await this.softResetNow(deadline);
+  }
+
+  /**
+   * The rest of the first enter's reply, after the banner: the answer to the raw-paste question,
+   * then what the Ctrl-D did — end an empty raw-paste program, or soft-reset a board without
+   * raw-paste. False (logged) when the reply is not one of those: a byte lost on the line, say;
+   * the caller then enters again the usual way and the first exec asks the question.
+   */
+  private async readFoldedRawPasteAnswer(): Promise<boolean> {
+    const link = this.link;
+    const deadline = Date.now() + DEFAULT_ENTER_DEADLINE_MS;
+    try {
+      const answer = await readRawPasteAnswer(link, { deadline });
+      if (answer.supported) {
+        const ack = await link.take(1, { deadline }, 'the end of the empty raw-paste program (\\x04)');
+        if (ack[0] !== CTRL_D) throw new Error(`expected \\x04 after the raw-paste header, got 0x${ack[0]!.toString(16)}`);
+        const empty = await readResult(link, DEFAULT_ENTER_DEADLINE_MS);
+        if (empty.stdout.length || empty.error) link.log(`the empty program printed ${JSON.stringify(decodeLenient(empty.stdout) + empty.error)}`);
+        this.rawPasteState = 'supported';
+        this.window = answer.window;
+        link.log(`raw-paste supported, window ${answer.window} bytes`);
+      } else {
+        await this.readSoftResetReply(deadline);
+        this.rawPasteState = 'unsupported';
+        link.log(`${answer.reason}: using plain raw mode for this connection (soft-reset on entering)`);
+      }
+      return true;
+    } catch (error) {
+      if (error instanceof TransportClosedError) throw error;
+      link.log(`the answer to the raw-paste question sent on entering was not understood (${(error as Error).message}): entering again`);
+      return false;
+    }
   }
 
   /**
@@ -214,10 +277,15 @@ export class RawRepl {
     this.state = 'unknown';
     link.countRoundTrip();
     await link.write(Uint8Array.of(CTRL_D), Math.max(1, deadline - Date.now()));
-    // Separate waits: boot.py may print between "soft reboot" and the banner.
-    await link.until(SOFT_REBOOT, { deadline }, "the board's 'soft reboot' message");
-    await link.until(RAW_BANNER_WITH_PROMPT, { deadline }, 'the raw REPL banner after the soft reset');
+    await this.readSoftResetReply(deadline);
     this.state = 'raw';
+  }
+
+  private async readSoftResetReply(deadline: number): Promise<void> {
+    // Separate waits: boot.py may print between "soft reboot" and the banner.
+    await this.link.until(SOFT_REBOOT, { deadline }, "the board's 'soft reboot' message");
+    await this.link.until(RAW_BANNER_WITH_PROMPT, { deadline }, 'the raw REPL banner after the soft reset');
+    this.heapFresh = true;
   }
 
   private async execNow(code: Code, options: ExecOptions): Promise<ExecResult> {
@@ -242,32 +310,54 @@ export class RawRepl {
         }
       : options.onStdout;
     let result: ExecResult;
+    let unsettled = false; // a soft reset sent after the code did not answer: where is the board?
+    const run = {
+      idleMs,
+      onStdout,
+      freshHeapIfPlain: options.freshHeapIfPlain ?? false,
+      thenSoftReset: options.thenFreshHeapIfPlain
+        ? async () => {
+            try {
+              await this.readSoftResetReply(Date.now() + DEFAULT_ENTER_DEADLINE_MS);
+            } catch (error) {
+              if (error instanceof TransportClosedError) throw error;
+              unsettled = true;
+              this.link.log(`no soft reset after the command (${(error as Error).message}): entering again before the next one`);
+            }
+          }
+        : undefined,
+    };
     try {
-      result = await this.execInMode(forMode, { idleMs, onStdout, freshHeapIfPlain: options.freshHeapIfPlain ?? false });
+      result = await this.execInMode(forMode, run);
       if (feeder) {
         await feeder.settle();
         result = { ...result, stdout: withoutCredits(result.stdout, feeder.credits) };
         if (!feeder.complete && result.error === '') this.link.log(`the program read ${feeder.sentBytes} of the bytes fed to it`);
       }
     } catch (error) {
-      if (error instanceof BoardResetError) this.state = 'raw';
+      if (error instanceof BoardResetError) {
+        this.state = unsettled ? 'unknown' : 'raw';
+        this.heapFresh ||= !unsettled;
+      }
       throw error;
     }
-    this.state = 'raw';
+    this.state = unsettled ? 'unknown' : 'raw';
     return result;
   }
 
   private async execInMode(
     forMode: (mode: ExecMode) => Uint8Array,
-    run: { idleMs: number; onStdout?: (bytes: Uint8Array) => void; freshHeapIfPlain: boolean },
+    run: { idleMs: number; onStdout?: (bytes: Uint8Array) => void; freshHeapIfPlain: boolean; thenSoftReset?: () => Promise<void> },
   ): Promise<ExecResult> {
     if (this.rawPasteState === 'supported') {
+      this.heapFresh = false;
       return execRawPaste(this.link, forMode('raw-paste'), { ...run, window: this.window, pipelined: true });
     }
     if (this.rawPasteState === 'unknown') {
       const bytes = forMode('raw-paste');
       const firstPiece = bytes.subarray(0, OPTIMISTIC_FIRST_PIECE);
       const answer = await requestRawPaste(this.link, run.idleMs, firstPiece);
+      this.heapFresh = false;
       if (answer.supported) {
         this.rawPasteState = 'supported';
         this.window = answer.window;
@@ -279,7 +369,8 @@ export class RawRepl {
       // The code sent with the request is in the raw REPL's buffer: Ctrl-C drops it silently.
       await this.link.write(Uint8Array.of(CTRL_C), run.idleMs);
     }
-    if (run.freshHeapIfPlain) await this.softResetNow(Date.now() + DEFAULT_ENTER_DEADLINE_MS);
+    if (run.freshHeapIfPlain && !this.heapFresh) await this.softResetNow(Date.now() + DEFAULT_ENTER_DEADLINE_MS);
+    this.heapFresh = false;
     return execPlainRawResilient(this.link, forMode('plain'), { ...run, paceMs: this.plainRawPaceMs });
   }
 

@@ -335,6 +335,8 @@ export class FakeBoard implements Transport {
 
   private runProgram(code: Uint8Array): FakeProgramResult {
     this.executed.push(code);
+    // An empty program (a host ending raw-paste at once) compiles to nothing and prints nothing.
+    if (code.length === 0) return {};
     return this.options.run?.(decoder.decode(code)) ?? {};
   }
 

@@ -12,17 +12,40 @@ async function enterAndPrint(board: FakeBoard, deadlineMs = 3_000): Promise<RawR
 }
 
 describe('RawRepl.enter', () => {
-  it('enters from the friendly REPL in one round trip', async () => {
+  it('enters from the friendly REPL in one round trip, learning raw-paste on the way (an empty program, no reset)', async () => {
     const board = new FakeBoard({ run: printer });
     const repl = new RawRepl(board, { drainMs: 20 });
     await repl.enter();
     expect(repl.stats.roundTrips).toBe(1);
     expect(board.hostWrites.map((w) => [...w])).toEqual([
       [0x0d, 0x03],
-      [0x0d, 0x01],
+      [0x0d, 0x01, 0x05, 0x41, 0x01, 0x04],
     ]);
+    expect(repl.rawPaste).toBe('supported');
+    expect(board.softResets).toBe(0);
+    expect(board.executed.map((c) => c.length)).toEqual([0]);
     expect(await repl.run("print('ready')")).toBe('ready\r\n');
+    expect(repl.stats.roundTrips).toBe(2);
   });
+
+  for (const rawPaste of ['old-firmware', 'declines'] as const) {
+    it(`firmware without raw-paste (${rawPaste}): the same one round trip learns it and soft-resets the board; a freshHeapIfPlain exec then needs no reset of its own`, async () => {
+      const board = new FakeBoard({ run: printer, rawPaste, bootOutput: 'boot\r\n' });
+      const repl = new RawRepl(board, { drainMs: 20 });
+      await repl.enter();
+      expect(repl.stats.roundTrips).toBe(1);
+      expect(repl.rawPaste).toBe('unsupported');
+      expect(board.softResets).toBe(1);
+      expect(board.executed).toEqual([]);
+      expect(await repl.run("print('fresh')", { freshHeapIfPlain: true })).toBe('fresh\r\n');
+      expect(board.softResets).toBe(1);
+      expect(repl.stats.roundTrips).toBe(2);
+      // Something ran since: the next one is reset first.
+      expect(await repl.run("print('again')", { freshHeapIfPlain: true })).toBe('again\r\n');
+      expect(board.softResets).toBe(2);
+      expect(repl.stats.roundTrips).toBe(4);
+    });
+  }
 
   it('enters when the board is already in raw mode (banner without the leading \\r\\n)', async () => {
     const board = new FakeBoard({ run: printer, mode: 'raw' });

@@ -126,17 +126,19 @@ describe('raw-paste flow control', () => {
       expect(text(board.executed.at(-1)!)).toBe(code);
       expect(board.creditViolations).toBe(0);
       expect(repl.rawPaste).toBe('supported');
-      // handshake + the final reply; the windows after the first two are credit waits
-      expect(repl.stats.roundTrips - before).toBe(2);
+      // the window was learned on entering: the request goes with the code; the windows after the
+      // first two are credit waits, and the final reply is the one round trip
+      expect(repl.stats.roundTrips - before).toBe(1);
       expect(repl.stats.creditWaits - creditsBefore).toBe(Math.ceil((10_240 - 2 * window) / window));
     });
   }
 
   it('a small command costs ONE round trip once the window is known (pipelined)', async () => {
     const { board, repl } = await connect();
+    expect(repl.rawPaste).toBe('supported'); // learned on entering
     const afterEnter = repl.stats.roundTrips;
-    await repl.exec('print(1)'); // learns raw-paste: handshake + reply
-    expect(repl.stats.roundTrips - afterEnter).toBe(2);
+    await repl.exec('print(1)');
+    expect(repl.stats.roundTrips - afterEnter).toBe(1);
     for (const size of [10, 200, 256]) {
       const before = repl.stats.roundTrips;
       const writes = board.hostWrites.length;
@@ -151,7 +153,20 @@ describe('raw-paste flow control', () => {
     expect(repl.stats.roundTrips - before).toBe(1);
     expect(repl.stats.creditWaits - creditsBefore).toBe(1);
     expect(board.creditViolations).toBe(0);
-    expect(board.rawPasteRequests).toBe(5);
+    expect(board.rawPasteRequests).toBe(6); // entering, then each command
+  });
+
+  it('when a byte of the question sent on entering is lost, enter falls back and the first exec asks (handshake + reply)', async () => {
+    // Host byte 6 is the second \x01 of `\r\x03` `\r\x01\x05A\x01\x04`: the board then runs `\x05A`
+    // as code (OK, a SyntaxError), which is no answer to the question.
+    const { board, repl } = await connect({ dropHostByte: (index) => index === 6 });
+    expect(repl.rawPaste).toBe('unknown');
+    expect(repl.stats.roundTrips).toBe(2); // the first attempt, then a plain Ctrl-A
+    const before = repl.stats.roundTrips;
+    expect(await repl.run('echo:after')).toBe('after');
+    expect(repl.rawPaste).toBe('supported');
+    expect(repl.stats.roundTrips - before).toBe(2);
+    expect(board.creditViolations).toBe(0);
   });
 
   it('stops and sends \\x04 when the board stops reading early (compile error)', async () => {
@@ -194,6 +209,37 @@ describe('fallback without raw-paste', () => {
     expect(await modern.repl.run('echo:paste', { freshHeapIfPlain: true })).toBe('paste');
     expect(modern.board.softResets).toBe(0);
   });
+
+  it('thenFreshHeapIfPlain: the soft reset goes with the code and costs no round trip; the next freshHeapIfPlain exec needs none', async () => {
+    const plain = await connect({ rawPaste: 'old-firmware', bootOutput: 'boot\r\n' });
+    expect(plain.board.softResets).toBe(1); // on entering
+    await plain.repl.run('echo:x'); // something ran: the heap is no longer fresh
+    const before = plain.repl.stats.roundTrips;
+    expect(await plain.repl.run('echo:index', { thenFreshHeapIfPlain: true })).toBe('index');
+    expect(plain.board.softResets).toBe(2);
+    expect(plain.repl.stats.roundTrips - before).toBe(1);
+    expect([...plain.board.hostWrites.at(-1)!].slice(-2)).toEqual([0x04, 0x04]);
+    expect(await plain.repl.run('echo:write', { freshHeapIfPlain: true })).toBe('write');
+    expect(plain.board.softResets).toBe(2);
+    expect(plain.repl.stats.roundTrips - before).toBe(2);
+
+    const modern = await connect({});
+    expect(await modern.repl.run('echo:index', { thenFreshHeapIfPlain: true })).toBe('index');
+    expect(modern.board.softResets).toBe(0);
+  });
+
+  it('thenFreshHeapIfPlain with the code\'s own Ctrl-D lost: the second one ends the code, no reset comes, and the next exec enters again and resets', async () => {
+    let armed = false;
+    const plain = await connect({ rawPaste: 'old-firmware', dropHostByte: (_, byte) => (armed && byte === 0x04 ? ((armed = false), true) : false) });
+    await plain.repl.run('echo:x');
+    armed = true;
+    expect(await plain.repl.run('echo:index', { thenFreshHeapIfPlain: true })).toBe('index');
+    expect(plain.board.softResets).toBe(1); // only the one on entering
+    const writes = plain.board.hostWrites.length;
+    expect(await plain.repl.run('echo:write', { freshHeapIfPlain: true })).toBe('write');
+    expect(plain.board.softResets).toBe(2);
+    expect(plain.board.hostWrites.slice(writes).some((w) => w.length === 2 && w[0] === 0x0d && w[1] === 0x03)).toBe(true); // entered again
+  }, 10_000);
 
   it("a board answering R\\x00 falls back to plain raw mode", async () => {
     const { board, repl } = await connect({ rawPaste: 'declines' });
