@@ -44,7 +44,8 @@ export class ProbeError extends MpysyncError {
 
 /** Runs the probe program (one round trip) and decodes what the board said. */
 export async function probeBoard(repl: RawRepl): Promise<BoardProbe> {
-  const stdout = await repl.run(PROBE_SNIPPET, { timeoutMs: 15_000 });
+  // Right after entering, a board without raw-paste has just been reset: no reset of its own.
+  const stdout = await repl.run(PROBE_SNIPPET, { timeoutMs: 15_000, freshHeapIfPlain: true });
   return parseProbeOutput(stdout, repl.rawPaste === 'supported');
 }
 

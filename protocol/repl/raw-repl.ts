@@ -64,6 +64,8 @@ const DEFAULT_IDLE_MS = 10_000;
  */
 const DEFAULT_ENTER_DEADLINE_MS = 2_500;
 const SECOND_INTERRUPT_PAUSE_MS = 100;
+/** What boot.py may take after a soft reset (it may join a Wi-Fi network). */
+const BOOT_MS = 10_000;
 const encoder = new TextEncoder();
 
 /** Where the board is, as far as the engine knows. */
@@ -168,7 +170,7 @@ export class RawRepl {
     this.heapFresh = false;
     const askRawPaste = this.rawPasteState === 'unknown';
     const startedAt = Date.now();
-    const deadline = startedAt + deadlineMs;
+    let deadline = startedAt + deadlineMs;
     const receivedBefore = link.queue.totalReceived;
     // One attempt gets a share of the deadline, so a lost Ctrl-C or Ctrl-A is retried in time.
     const attemptMs = Math.min(2_000, Math.max(250, deadlineMs / 4));
@@ -218,7 +220,11 @@ export class RawRepl {
         link.log(`attempt ${attempt}: no raw REPL banner yet`);
         continue;
       }
-      if (asking && !(await this.readFoldedRawPasteAnswer())) continue;
+      if (asking && !(await this.readFoldedRawPasteAnswer())) {
+        // A MicroPython board is there (it sent the banner): enter again, with time to do so.
+        deadline = Math.max(deadline, Date.now() + deadlineMs);
+        continue;
+      }
       if (attempt > 1) await this.settleAfterRetries(deadline);
       break;
     }
@@ -281,10 +287,11 @@ export class RawRepl {
     this.state = 'raw';
   }
 
+  /** `deadline`: for the 'soft reboot' line, which comes at once; boot.py then gets BOOT_MS. */
   private async readSoftResetReply(deadline: number): Promise<void> {
     // Separate waits: boot.py may print between "soft reboot" and the banner.
     await this.link.until(SOFT_REBOOT, { deadline }, "the board's 'soft reboot' message");
-    await this.link.until(RAW_BANNER_WITH_PROMPT, { deadline }, 'the raw REPL banner after the soft reset');
+    await this.link.until(RAW_BANNER_WITH_PROMPT, { deadline: Math.max(deadline, Date.now() + BOOT_MS) }, 'the raw REPL banner after the soft reset (boot.py runs first)');
     this.heapFresh = true;
   }
 

@@ -47,6 +47,17 @@ describe('RawRepl.enter', () => {
     });
   }
 
+  it("the Ctrl-D after the question lost: the board waits in raw-paste mode; enter gives up on the answer, still has time, and gets in", async () => {
+    // Host bytes: `\r\x03` (0, 1), then `\r\x01\x05A\x01\x04` (2–7).
+    const board = new FakeBoard({ run: printer, dropHostByte: (index) => index === 7 });
+    const repl = new RawRepl(board, { drainMs: 20 });
+    await repl.enter(); // the default 2.5 s deadline, all spent waiting for the empty program's end
+    expect(repl.stats.roundTrips).toBe(2);
+    expect(board.softResets).toBe(0);
+    expect(await repl.run("print('ready')")).toBe('ready\r\n');
+    expect(repl.rawPaste).toBe('supported');
+  }, 10_000);
+
   it('enters when the board is already in raw mode (banner without the leading \\r\\n)', async () => {
     const board = new FakeBoard({ run: printer, mode: 'raw' });
     await enterAndPrint(board);
