@@ -80,10 +80,13 @@ type ReplState = 'unknown' | 'raw' | 'friendly';
  * a program that is still running. Calls are queued: one command at a time.
  *
  * `stats.roundTrips` counts the points where the host cannot go on before the board has answered:
- * one per enter attempt, one for a soft reset, one per exec in plain raw mode, and in raw-paste
- * mode the handshake (first exec only), one per window of code beyond the first two, and the final
- * reply. Once the window is known, the raw-paste request is pipelined with the code, so a command
- * of up to two windows (256 bytes on most boards) costs one round trip (details in raw-paste.ts).
+ * one per enter attempt (the first also learns raw-paste, see enter()), one per soft reset sent on
+ * its own, one per exec. Once the raw-paste window is known, the request is pipelined with the
+ * code, so a command costs one round trip whatever its size; the windows beyond the first two wait
+ * for the board's credits, counted apart as `creditWaits` (details in raw-paste.ts). Only when
+ * entering could not learn raw-paste does the first exec add one for the handshake. A soft reset
+ * sent along with a command (ExecOptions.thenFreshHeapIfPlain) is answered right after the reply:
+ * no round trip of its own.
  */
 export class RawRepl {
   private readonly link: ReplLink;
