@@ -1,13 +1,12 @@
 import type { Transport } from '../transport';
 import { MpysyncError } from '../errors';
-import { WaitTimeout } from './byte-queue';
+import { concat, WaitTimeout } from './byte-queue';
 import { BoardError, BoardResetError, RawReplEnterError, RawReplTimeoutError, TransportClosedError } from './errors';
 import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, RAW_PASTE_REQUEST, SOFT_REBOOT } from './framing';
 import { ReplLink, type ReplStats } from './link';
 import { execPlainRawResilient } from './plain-raw';
 import { execRawPaste, OPTIMISTIC_FIRST_PIECE, readRawPasteAnswer, requestRawPaste } from './raw-paste';
 import { decodeLenient, readResult, type ExecResult } from './result';
-import { concat } from './byte-queue';
 import { Feeder, withoutCredits } from './feed';
 
 export type { ExecResult } from './result';
