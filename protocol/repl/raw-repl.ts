@@ -143,7 +143,6 @@ export class RawRepl {
   /** Soft-reset the board unless nothing has run on it since its last soft reset. */
   freshenHeap(): Promise<void> {
     return this.serialize(async () => {
-      if (this.state === 'raw' && this.heapFresh) return;
       if (this.state !== 'raw') await this.enterNow(DEFAULT_ENTER_DEADLINE_MS, false);
       if (!this.heapFresh) await this.softResetNow(Date.now() + DEFAULT_ENTER_DEADLINE_MS);
     });
