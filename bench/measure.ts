@@ -4,10 +4,10 @@
  * told apart from the probe's.
  */
 import { openBoard } from '../device/connect';
-import { probeAndPlan } from '../protocol/board-session';
-import type { LocalFile } from '../protocol/plan';
-import type { BoardProbe } from '../protocol/probe';
-import { executePlan, transferSettings } from '../protocol/sync';
+import { probeAndPlan } from '../protocol/session/probe-and-plan';
+import type { LocalFile } from '../protocol/plan/plan';
+import type { BoardProbe } from '../protocol/probe/probe';
+import { executePlan, transferSettings } from '../protocol/transfer';
 
 /** Board features to pretend away, to measure the encodings a lesser board would get. */
 export interface FeatureOverride {
@@ -74,6 +74,10 @@ export async function measureSync(port: string, files: LocalFile[], override: Fe
 function describeEncoding(settings: ReturnType<typeof transferSettings>): string {
   const parts = settings.feed
     ? ['fed raw on the console']
-    : [settings.windowBits !== null ? `deflate w${settings.windowBits}` : null, settings.base64 ? 'base64' : null, settings.asciiOnly ? 'ascii literal' : 'raw literal'];
+    : [
+        settings.windowBits !== null ? `deflate w${settings.windowBits}` : null,
+        settings.base64 ? 'base64' : null,
+        settings.asciiOnly ? 'ascii literal' : 'raw literal',
+      ];
   return parts.filter(Boolean).join(' / ') + ` · ${settings.commandBytes} B commands`;
 }

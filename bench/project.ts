@@ -16,7 +16,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LocalFile } from '../protocol/plan';
+import type { LocalFile } from '../protocol/plan/plan';
 
 export const BENCH_SEED = 20_251_124;
 const CORPUS = fileURLToPath(new URL('../test/fixtures/mpy-corpus/files/', import.meta.url));
@@ -108,21 +108,147 @@ function mpyMaker(random: () => number): (bytes: number) => Uint8Array {
 }
 
 const NOUNS = [
-  'sensor', 'motor', 'display', 'button', 'led', 'buffer', 'packet', 'frame', 'config', 'state', 'event', 'timer',
-  'channel', 'reading', 'sample', 'pixel', 'color', 'font', 'menu', 'screen', 'socket', 'client', 'server', 'message',
-  'queue', 'filter', 'average', 'battery', 'power', 'clock', 'alarm', 'logger', 'record', 'store', 'cache', 'driver',
-  'bus', 'register', 'address', 'pin', 'uart', 'spi', 'i2c', 'wifi', 'mqtt', 'topic', 'payload', 'retry', 'backoff',
+  'sensor',
+  'motor',
+  'display',
+  'button',
+  'led',
+  'buffer',
+  'packet',
+  'frame',
+  'config',
+  'state',
+  'event',
+  'timer',
+  'channel',
+  'reading',
+  'sample',
+  'pixel',
+  'color',
+  'font',
+  'menu',
+  'screen',
+  'socket',
+  'client',
+  'server',
+  'message',
+  'queue',
+  'filter',
+  'average',
+  'battery',
+  'power',
+  'clock',
+  'alarm',
+  'logger',
+  'record',
+  'store',
+  'cache',
+  'driver',
+  'bus',
+  'register',
+  'address',
+  'pin',
+  'uart',
+  'spi',
+  'i2c',
+  'wifi',
+  'mqtt',
+  'topic',
+  'payload',
+  'retry',
+  'backoff',
 ];
 const VERBS = [
-  'read', 'write', 'update', 'reset', 'start', 'stop', 'send', 'receive', 'parse', 'format', 'draw', 'clear', 'scan',
-  'connect', 'close', 'flush', 'load', 'save', 'check', 'apply', 'compute', 'measure', 'handle', 'poll', 'wait', 'toggle',
+  'read',
+  'write',
+  'update',
+  'reset',
+  'start',
+  'stop',
+  'send',
+  'receive',
+  'parse',
+  'format',
+  'draw',
+  'clear',
+  'scan',
+  'connect',
+  'close',
+  'flush',
+  'load',
+  'save',
+  'check',
+  'apply',
+  'compute',
+  'measure',
+  'handle',
+  'poll',
+  'wait',
+  'toggle',
 ];
 const WORDS = [
-  'the', 'value', 'is', 'kept', 'until', 'next', 'call', 'returns', 'none', 'when', 'board', 'has', 'no', 'data', 'yet',
-  'every', 'second', 'after', 'boot', 'raises', 'if', 'device', 'does', 'not', 'answer', 'in', 'time', 'uses', 'less',
-  'memory', 'than', 'a', 'list', 'so', 'it', 'fits', 'on', 'small', 'boards', 'note', 'that', 'this', 'runs', 'from',
-  'interrupt', 'handler', 'must', 'be', 'short', 'see', 'datasheet', 'for', 'timing', 'bytes', 'are', 'sent', 'big',
-  'endian', 'first', 'then', 'checksum', 'byte',
+  'the',
+  'value',
+  'is',
+  'kept',
+  'until',
+  'next',
+  'call',
+  'returns',
+  'none',
+  'when',
+  'board',
+  'has',
+  'no',
+  'data',
+  'yet',
+  'every',
+  'second',
+  'after',
+  'boot',
+  'raises',
+  'if',
+  'device',
+  'does',
+  'not',
+  'answer',
+  'in',
+  'time',
+  'uses',
+  'less',
+  'memory',
+  'than',
+  'a',
+  'list',
+  'so',
+  'it',
+  'fits',
+  'on',
+  'small',
+  'boards',
+  'note',
+  'that',
+  'this',
+  'runs',
+  'from',
+  'interrupt',
+  'handler',
+  'must',
+  'be',
+  'short',
+  'see',
+  'datasheet',
+  'for',
+  'timing',
+  'bytes',
+  'are',
+  'sent',
+  'big',
+  'endian',
+  'first',
+  'then',
+  'checksum',
+  'byte',
 ];
 const MODULES = ['time', 'machine', 'micropython', 'struct', 'json', 'gc', 'sys', 'os', 'math', 'network', 'socket', 'select', 'asyncio'];
 
@@ -138,12 +264,18 @@ function pythonModule(random: () => number, length: number): string {
   const call = () => `${pick(VERBS)}_${pick(NOUNS)}(${Array.from({ length: int(0, 3) }, ident).join(', ')})`;
   const expr = (): string => {
     switch (int(0, 5)) {
-      case 0: return String(int(0, 4096));
-      case 1: return `${ident()} ${pick(['+', '-', '*', '//', '&', '|', '>>', '<<'])} ${int(1, 255)}`;
-      case 2: return `self.${ident()}`;
-      case 3: return `'${pick(NOUNS)}-${pick(VERBS)}'`;
-      case 4: return `0x${int(0, 0xffff).toString(16).padStart(4, '0')}`;
-      default: return call();
+      case 0:
+        return String(int(0, 4096));
+      case 1:
+        return `${ident()} ${pick(['+', '-', '*', '//', '&', '|', '>>', '<<'])} ${int(1, 255)}`;
+      case 2:
+        return `self.${ident()}`;
+      case 3:
+        return `'${pick(NOUNS)}-${pick(VERBS)}'`;
+      case 4:
+        return `0x${int(0, 0xffff).toString(16).padStart(4, '0')}`;
+      default:
+        return call();
     }
   };
   const block = (indent: string, depth: number): string[] => {
@@ -156,7 +288,12 @@ function pythonModule(random: () => number, length: number): string {
       } else if (r < 0.25 && depth < 2) {
         lines.push(`${indent}for ${pick(['i', 'n', 'k', 'item'])} in range(${int(2, 64)}):`, ...block(indent + '    ', depth + 1));
       } else if (r < 0.32 && depth < 2) {
-        lines.push(`${indent}try:`, ...block(indent + '    ', depth + 1), `${indent}except OSError as e:`, `${indent}    log.warning('${pick(VERBS)} failed: %s', e)`);
+        lines.push(
+          `${indent}try:`,
+          ...block(indent + '    ', depth + 1),
+          `${indent}except OSError as e:`,
+          `${indent}    log.warning('${pick(VERBS)} failed: %s', e)`,
+        );
       } else if (r < 0.4) {
         lines.push(`${indent}# ${sentence(4, 12)}`);
       } else if (r < 0.55) {
@@ -179,11 +316,20 @@ function pythonModule(random: () => number, length: number): string {
       const cls = `${noun[0]!.toUpperCase()}${noun.slice(1)}${pick(['Driver', 'Manager', 'Reader', 'Client', 'View', 'Buffer'])}`;
       out.push(`class ${cls}:`, `    """${sentence(6, 16)}"""`, '', `    def __init__(self, ${ident()}, ${ident()}=None):`, ...block('        ', 1));
       for (let m = int(2, 5); m > 0; m--) {
-        out.push('', `    def ${pick(VERBS)}_${pick(NOUNS)}(self${random() < 0.6 ? ', ' + ident() : ''}):`, `        """${sentence(4, 14)}"""`, ...block('        ', 1));
+        out.push(
+          '',
+          `    def ${pick(VERBS)}_${pick(NOUNS)}(self${random() < 0.6 ? ', ' + ident() : ''}):`,
+          `        """${sentence(4, 14)}"""`,
+          ...block('        ', 1),
+        );
         out.push(`        return ${expr()}`);
       }
     } else {
-      out.push(`def ${pick(VERBS)}_${pick(NOUNS)}(${Array.from({ length: int(0, 3) }, ident).join(', ')}):`, `    """${sentence(5, 18)}"""`, ...block('    ', 0));
+      out.push(
+        `def ${pick(VERBS)}_${pick(NOUNS)}(${Array.from({ length: int(0, 3) }, ident).join(', ')}):`,
+        `    """${sentence(5, 18)}"""`,
+        ...block('    ', 0),
+      );
       out.push(`    return ${expr()}`);
     }
     text += out.join('\n') + '\n';

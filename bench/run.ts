@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { startVirtualBoard, type VirtualBoardOptions, type VirtualBoardProcess } from '../device/virtual/spawn';
-import type { LocalFile } from '../protocol/plan';
+import type { LocalFile } from '../protocol/plan/plan';
 import { startMicrobit } from '../test/helpers/boards';
 import { measureSync, type FeatureOverride, type Measurement } from './measure';
 import { BENCH_SEED, generateBenchProject, type BenchFile } from './project';
@@ -69,7 +69,9 @@ function fresh(scenario: string, files: LocalFile[], override: FeatureOverride =
 /** The project with one line added to its first .py file. */
 function variant(files: BenchFile[], mark: string): BenchFile[] {
   const target = files.findIndex((f) => f.kind === 'text');
-  return files.map((f, i) => (i === target ? { ...f, bytes: new Uint8Array([...f.bytes, ...new TextEncoder().encode(`# changed for the benchmark (${mark})\n`)]) } : f));
+  return files.map((f, i) =>
+    i === target ? { ...f, bytes: new Uint8Array([...f.bytes, ...new TextEncoder().encode(`# changed for the benchmark (${mark})\n`)]) } : f,
+  );
 }
 
 /**
@@ -104,7 +106,9 @@ function microbitSubset(files: BenchFile[]): BenchFile[] {
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
-  log(`benchmark project: ${project.length} files, ${sum(project)} bytes (binary ${binary.length} files ${sum(binary)} B, text ${text.length} files ${sum(text)} B), seed ${BENCH_SEED}`);
+  log(
+    `benchmark project: ${project.length} files, ${sum(project)} bytes (binary ${binary.length} files ${sum(binary)} B, text ${text.length} files ${sum(text)} B), seed ${BENCH_SEED}`,
+  );
   log(header());
 
   // One board through fresh → unchanged → one file changed.
@@ -185,7 +189,9 @@ async function main(): Promise<void> {
   writeFileSync('bench-results/latest.json', JSON.stringify(result, null, 2) + '\n');
   log('');
   for (const [name, t] of Object.entries(targets)) log(`${t.ok ? 'met ' : 'MISS'} ${name}${'value' in t ? `: ${t.value} (limit ${t.limit})` : ''}`);
-  log(`machine: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}; bench took ${(result.benchMs / 1000).toFixed(0)} s; written to bench-results/latest.json`);
+  log(
+    `machine: ${machine.nproc} cores, ${machine.cpu}, Node ${machine.node}; bench took ${(result.benchMs / 1000).toFixed(0)} s; written to bench-results/latest.json`,
+  );
   if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
 
@@ -194,7 +200,11 @@ async function main(): Promise<void> {
  * at once with variant `parallelMark`, timed from the first connect to the last close.
  */
 async function fourAtOnce(board: string, options: VirtualBoardOptions, aloneMark: string, parallelMark: string) {
-  const alone = await withVirtualBoards(1, async ([b]) => row('reference: 1 board alone', board, await measureSync(b!.port, variant(project, aloneMark))), options);
+  const alone = await withVirtualBoards(
+    1,
+    async ([b]) => row('reference: 1 board alone', board, await measureSync(b!.port, variant(project, aloneMark))),
+    options,
+  );
   const wallMs = await withVirtualBoards(
     4,
     async (boards) => {
@@ -209,7 +219,9 @@ async function fourAtOnce(board: string, options: VirtualBoardOptions, aloneMark
   );
   // What the host's bytes alone take on such a line (the board's replies come on top).
   const lineMs = options.baud ? Math.round((alone.wireBytesSent * 10 * 1000) / options.baud) : null;
-  log(`${board}: 4 boards at once ${wallMs} ms wall; one board alone ${alone.ms} ms${lineMs ? ` (its ${alone.wireBytesSent} B at ${options.baud} baud: ${lineMs} ms)` : ''}; ${(wallMs / alone.ms).toFixed(2)}×`);
+  log(
+    `${board}: 4 boards at once ${wallMs} ms wall; one board alone ${alone.ms} ms${lineMs ? ` (its ${alone.wireBytesSent} B at ${options.baud} baud: ${lineMs} ms)` : ''}; ${(wallMs / alone.ms).toFixed(2)}×`,
+  );
   return { wallMs, aloneMs: alone.ms, ...(lineMs !== null ? { aloneLineMs: lineMs } : {}) };
 }
 

@@ -23,7 +23,10 @@ export class ConnectError extends MpysyncError {
  * Resolves `--port`: `auto` (the one MicroPython-looking port), `virtual` (a private virtual board
  * for this command alone), or a path.
  */
-export async function openTransport(spec: string, notice: (message: string) => void): Promise<{ transport: Transport; label: string; dispose: () => Promise<void> }> {
+export async function openTransport(
+  spec: string,
+  notice: (message: string) => void,
+): Promise<{ transport: Transport; label: string; dispose: () => Promise<void> }> {
   if (spec === 'virtual') {
     const board = await startVirtualBoard();
     try {

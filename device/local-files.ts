@@ -44,10 +44,14 @@ export async function collectFiles(paths: string[], options: CollectOptions = {}
 }
 
 async function walk(root: string, dir: string, include: (rel: string) => boolean, out: LocalFile[], seen: Set<string>): Promise<void> {
-  const real = await realpath(dir).catch((error: unknown) => { throw pathError(dir, error); });
+  const real = await realpath(dir).catch((error: unknown) => {
+    throw pathError(dir, error);
+  });
   if (seen.has(real)) return;
   seen.add(real);
-  const entries = await readdir(dir).catch((error: unknown) => { throw pathError(dir, error); });
+  const entries = await readdir(dir).catch((error: unknown) => {
+    throw pathError(dir, error);
+  });
   for (const name of entries.sort()) {
     const full = join(dir, name);
     const info = await statOrThrow(full);
@@ -79,8 +83,10 @@ async function readOrThrow(path: string): Promise<Uint8Array> {
 function pathError(path: string, error: unknown): LocalPathError {
   const code = (error as { code?: string }).code;
   const detail =
-    code === 'ENOENT' ? 'no such file or folder'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied (cannot read it)'
+    code === 'ENOENT'
+      ? 'no such file or folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied (cannot read it)'
         : `cannot read it (${code ?? String(error)})`;
   return new LocalPathError(path, detail, { cause: error });
 }

@@ -142,9 +142,7 @@ export function pickAutoPort(ports: readonly PortInfo[]): AutoPortChoice {
   const candidates = ports.filter((port) => port.identity.likelyMicroPython);
   if (candidates.length === 1) return { port: candidates[0]! };
   if (candidates.length === 0) {
-    const others = ports.length
-      ? ` (found ${ports.map((p) => p.path).join(', ')}, none with a MicroPython board's USB ID)`
-      : '';
+    const others = ports.length ? ` (found ${ports.map((p) => p.path).join(', ')}, none with a MicroPython board's USB ID)` : '';
     return {
       error:
         `no MicroPython board found${others}. Plug one in, name a port with --port /dev/ttyACM0, ` +
@@ -152,15 +150,11 @@ export function pickAutoPort(ports: readonly PortInfo[]): AutoPortChoice {
     };
   }
   return {
-    error:
-      `several ports look like MicroPython boards; choose one with --port:\n` +
-      candidates.map((port) => `  ${describePort(port)}`).join('\n'),
+    error: `several ports look like MicroPython boards; choose one with --port:\n` + candidates.map((port) => `  ${describePort(port)}`).join('\n'),
   };
 }
 
 /** `/dev/ttyACM0  2e8a:0005  Raspberry Pi Pico / RP2 board (rp2)` */
 export function describePort(port: PortInfo): string {
-  return [port.path, formatUsbId(port.vid, port.pid), port.identity.board ?? port.product ?? port.manufacturer]
-    .filter(Boolean)
-    .join('  ');
+  return [port.path, formatUsbId(port.vid, port.pid), port.identity.board ?? port.product ?? port.manufacturer].filter(Boolean).join('  ');
 }

@@ -1,9 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
-import type { LocalFile } from '../protocol/plan';
-import { ALWAYS_IGNORED, IGNORE_FILE } from '../protocol/project-rules';
-
+import type { LocalFile } from '../protocol/plan/plan';
+import { ALWAYS_IGNORED, IGNORE_FILE } from '../protocol/plan/project-rules';
 
 export interface ProjectProblem {
   file: string;

@@ -1,8 +1,8 @@
 import { MpysyncError } from '../protocol/errors';
-import { probeAndPlan } from '../protocol/board-session';
-import type { Plan } from '../protocol/plan';
-import type { BoardProbe } from '../protocol/probe';
-import { executePlan, plannedOutcome, type SyncEvent, type SyncOutcome } from '../protocol/sync';
+import { probeAndPlan } from '../protocol/session/probe-and-plan';
+import type { Plan } from '../protocol/plan/plan';
+import type { BoardProbe } from '../protocol/probe/probe';
+import { executePlan, plannedOutcome, type SyncEvent, type SyncOutcome } from '../protocol/transfer';
 import { openBoard } from './connect';
 import type { Project } from './project-files';
 
@@ -35,7 +35,12 @@ const emptyOutcome = (): SyncOutcome => ({ uploaded: [], skipped: [], substitute
  * The main job for one board: connect, probe, index the destination (one round trip), plan,
  * and — unless it is a dry run — carry the plan out. Never throws: a failure is in the report.
  */
-export async function syncOneBoard(portSpec: string, project: Project, options: SyncOptions, onEvent: (event: SyncEvent) => void = () => {}): Promise<BoardReport> {
+export async function syncOneBoard(
+  portSpec: string,
+  project: Project,
+  options: SyncOptions,
+  onEvent: (event: SyncEvent) => void = () => {},
+): Promise<BoardReport> {
   const started = performance.now();
   const report: BoardReport = {
     port: portSpec,

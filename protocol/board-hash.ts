@@ -19,3 +19,49 @@ export function adler32Hex(bytes: Uint8Array): string {
 export function boardHash(bytes: Uint8Array, algo: HashAlgo): string {
   return algo === 'sha256' ? toHex(sha256(bytes)) : adler32Hex(bytes);
 }
+
+// The board's side of the same two fingerprints, as Python (one `_hf(p)` a program defines).
+
+export const OS_IMPORT = `try:
+ import os
+except ImportError:
+ import uos as os
+`;
+
+/** The two fingerprints' bodies after `f=open(p,'rb')`, indented for `def _hf(p):`. */
+export const SHA256_REST = ` h=_hl.sha256()
+ while 1:
+  d=f.read(512)
+  if not d:break
+  h.update(d)
+ f.close()
+ return ''.join('%02x'%c for c in h.digest())
+`;
+/** Read into one small buffer: a fresh 256-byte string per read ran a micro:bit indexing 30 files out of memory. */
+export const ADLER32_REST = ` a=1
+ b=0
+ m=bytearray(64)
+ while 1:
+  k=f.readinto(m)
+  if not k:break
+  for i in range(k):
+   a=(a+m[i])%65521
+   b=(b+a)%65521
+ f.close()
+ return '%04x%04x'%(b,a)
+`;
+export const indent = (block: string) => block.replace(/^(?=.)/gm, ' ');
+
+/** `_hf(p)`: SHA-256 of a file, hex (the board has hashlib). */
+export const SHA256_FILE = `try:
+ import hashlib as _hl
+except ImportError:
+ import uhashlib as _hl
+def _hf(p):
+ f=open(p,'rb')
+${SHA256_REST}`;
+
+/** `_hf(p)`: Adler-32 of a file, hex (boards without hashlib: the micro:bit). */
+export const ADLER32_FILE = `def _hf(p):
+ f=open(p,'rb')
+${ADLER32_REST}`;

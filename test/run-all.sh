@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Every test: type check, unit, real firmware (WebAssembly port + qemu micro:bit), browser.
+# Every test: type check, lint and format check, unit, real firmware (WebAssembly port + qemu micro:bit), browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-artifacts
 npx tsc --noEmit
+npx eslint .
+npx prettier --check . --log-level warn
 npx vite build --logLevel warn
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@"

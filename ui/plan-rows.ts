@@ -1,5 +1,5 @@
 /** The plan as the table shows it: one row per file, problems first. */
-import type { Plan } from '../protocol/plan';
+import type { Plan } from '../protocol/plan/plan';
 import type { FileProgress, SyncProgress } from './state/views';
 
 export type RowAction = 'upload' | 'skip' | 'substitute' | 'refuse' | 'delete';

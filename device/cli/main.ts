@@ -3,11 +3,7 @@ import { MpysyncError } from '../../protocol/errors';
 import { EXIT_USAGE } from './exit-codes';
 
 const program = new Command();
-program
-  .name('mpysync')
-  .description('Probe MicroPython boards, check .mpy files against them, and sync only what loads.')
-  .showHelpAfterError()
-  .exitOverride();
+program.name('mpysync').description('Probe MicroPython boards, check .mpy files against them, and sync only what loads.').showHelpAfterError().exitOverride();
 
 // Each command lives in its own module under ./commands and registers itself here.
 const registrations: Array<Promise<{ register(program: Command): void }>> = [

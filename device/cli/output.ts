@@ -20,6 +20,4 @@ export function table(rows: string[][]): string {
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell))));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visibleLength(cell)))).join('  ')).join('\n');
 }
-
-// eslint-disable-next-line no-control-regex
 const visibleLength = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;

@@ -4,10 +4,4 @@
  */
 export type { Transport } from '../../protocol/transport';
 export { webSerialTransport, webSerialLabel, type SerialPortLike, type WebSerialOptions } from './web-serial';
-export {
-  requestSerialPort,
-  pickSerialBackend,
-  type SerialBackend,
-  type SerialPortRequestFilter,
-  type NavigatorLike,
-} from './request-port';
+export { requestSerialPort, pickSerialBackend, type SerialBackend, type SerialPortRequestFilter, type NavigatorLike } from './request-port';

@@ -44,9 +44,7 @@ export async function openNodeSerial(path: string, options: NodeSerialOptions = 
   }
   const timeoutMs = options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
 
-  const opening = (SerialPort.binding.open({ path, baudRate, lock: true, hupcl: true }) as Promise<unknown>).then(
-    (port) => port as BindingPort,
-  );
+  const opening = (SerialPort.binding.open({ path, baudRate, lock: true, hupcl: true }) as Promise<unknown>).then((port) => port as BindingPort);
   let port: BindingPort;
   try {
     port = await withDeadline(
@@ -64,7 +62,12 @@ export async function openNodeSerial(path: string, options: NodeSerialOptions = 
     );
   } catch (error) {
     // A late open would otherwise leave the port held (and locked) by this process.
-    opening.then((late) => late.close(), () => undefined).catch(() => undefined);
+    opening
+      .then(
+        (late) => late.close(),
+        () => undefined,
+      )
+      .catch(() => undefined);
     if (error instanceof MpysyncError) throw error;
     throw await describePortOpenFailure(path, error);
   }
@@ -161,8 +164,7 @@ class NodeSerialTransport implements Transport {
 
   /** RTS first, then DTR, then the port: dropping DTR first resets ESP boards on some hosts (§1.8). */
   private async closeInOrder(): Promise<void> {
-    const step = (work: Promise<void>) =>
-      withDeadline(work, CLOSE_STEP_TIMEOUT_MS, () => new Error('timed out')).catch(() => undefined);
+    const step = (work: Promise<void>) => withDeadline(work, CLOSE_STEP_TIMEOUT_MS, () => new Error('timed out')).catch(() => undefined);
     await step(this.port.set({ dtr: true, rts: false, brk: false, cts: false, dsr: false }));
     await step(this.port.set({ dtr: false, rts: false, brk: false, cts: false, dsr: false }));
     await step(this.port.close());

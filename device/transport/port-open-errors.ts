@@ -5,13 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { MpysyncError } from '../../protocol/errors';
 
-export type PortOpenErrorCode =
-  | 'port-not-found'
-  | 'port-permission'
-  | 'port-busy'
-  | 'port-open-timeout'
-  | 'port-baud-1200'
-  | 'port-open-failed';
+export type PortOpenErrorCode = 'port-not-found' | 'port-permission' | 'port-busy' | 'port-open-timeout' | 'port-baud-1200' | 'port-open-failed';
 
 export class PortOpenError extends MpysyncError {
   override name = 'PortOpenError';
@@ -31,24 +25,14 @@ export async function describePortOpenFailure(path: string, error: unknown): Pro
   const text = (error as Error)?.message ?? String(error);
   const options = { cause: error };
   if (/No such file or directory|ENOENT|File not found|cannot find the file/i.test(text) || !(await exists(path))) {
-    return new PortOpenError(
-      'port-not-found',
-      path,
-      `no such port ${path}; \`mpysync ports\` lists the ports this machine has`,
-      options,
-    );
+    return new PortOpenError('port-not-found', path, `no such port ${path}; \`mpysync ports\` lists the ports this machine has`, options);
   }
   if (/Permission denied|EACCES|Operation not permitted|EPERM/i.test(text)) {
     return new PortOpenError('port-permission', path, await permissionAdvice(path), options);
   }
   // Linux: our flock or TIOCEXCL; Windows reports a port held by another program as "Access denied".
   if (/Cannot lock port|Resource temporarily unavailable|resource busy|EBUSY|Access (is )?denied/i.test(text)) {
-    return new PortOpenError(
-      'port-busy',
-      path,
-      `another program holds ${path} (Thonny, a serial monitor, another mpysync?) — close it and try again`,
-      options,
-    );
+    return new PortOpenError('port-busy', path, `another program holds ${path} (Thonny, a serial monitor, another mpysync?) — close it and try again`, options);
   }
   return new PortOpenError('port-open-failed', path, `could not open ${path}: ${text}`, options);
 }

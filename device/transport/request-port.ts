@@ -30,16 +30,11 @@ export function pickSerialBackend(nav: NavigatorLike | undefined): SerialBackend
   return null;
 }
 
-export async function requestSerialPort(
-  options: { filters?: SerialPortRequestFilter[]; nav?: NavigatorLike } = {},
-): Promise<SerialPortLike> {
+export async function requestSerialPort(options: { filters?: SerialPortRequestFilter[]; nav?: NavigatorLike } = {}): Promise<SerialPortLike> {
   const nav = options.nav ?? (globalThis as { navigator?: NavigatorLike }).navigator;
   const backend = pickSerialBackend(nav);
   if (backend === null) {
-    throw new MpysyncError(
-      'no-web-serial',
-      "This browser can't talk to serial ports. Use Chrome or Edge on a computer, or Chrome on Android (USB).",
-    );
+    throw new MpysyncError('no-web-serial', "This browser can't talk to serial ports. Use Chrome or Edge on a computer, or Chrome on Android (USB).");
   }
   const request = options.filters ? { filters: options.filters } : {};
   try {
@@ -60,11 +55,9 @@ function describeRequestFailure(backend: SerialBackend, error: unknown): Mpysync
     return new MpysyncError('no-port-chosen', `No port was chosen.${bridgeNote}`, { cause: error });
   }
   if (name === 'SecurityError') {
-    return new MpysyncError(
-      'port-permission',
-      'The browser blocked the port picker: open the page over https (or localhost) and click the connect button.',
-      { cause: error },
-    );
+    return new MpysyncError('port-permission', 'The browser blocked the port picker: open the page over https (or localhost) and click the connect button.', {
+      cause: error,
+    });
   }
   return new MpysyncError('port-request-failed', `Could not get a serial port: ${(error as Error)?.message ?? String(error)}`, {
     cause: error,

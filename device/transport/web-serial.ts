@@ -58,10 +58,7 @@ export async function webSerialTransport(port: SerialPortLike, options: WebSeria
       })(),
       timeoutMs,
       () =>
-        new MpysyncError(
-          'port-open-timeout',
-          `opening ${label} did not finish within ${timeoutMs / 1000} s. Unplug and replug the board, then pick it again.`,
-        ),
+        new MpysyncError('port-open-timeout', `opening ${label} did not finish within ${timeoutMs / 1000} s. Unplug and replug the board, then pick it again.`),
     );
   } catch (error) {
     if (error instanceof MpysyncError) {

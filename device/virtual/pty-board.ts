@@ -154,7 +154,8 @@ function socatPtyPath(socat: ChildProcess): Promise<string> {
       if (port && /starting data transfer loop/.test(log)) settle(undefined, port);
     };
     const timer = setTimeout(
-      () => settle(new MpysyncError('socat-timeout', `socat did not open a pty within ${SOCAT_READY_DEADLINE_MS / 1000} s; it said: ${log.trim() || '(nothing)'}`)),
+      () =>
+        settle(new MpysyncError('socat-timeout', `socat did not open a pty within ${SOCAT_READY_DEADLINE_MS / 1000} s; it said: ${log.trim() || '(nothing)'}`)),
       SOCAT_READY_DEADLINE_MS,
     );
     socat.on('error', onError);

@@ -396,7 +396,8 @@ export class WasmBoard {
   private feedRepl(byte: number): number {
     // The module's own export, not `replProcessChar` (Emscripten's ccall): the same C function,
     // five times faster per byte, which a 300 KB sync feeds byte by byte.
-    this.processChar ??= (this.mp._module as { _mp_js_repl_process_char?: (c: number) => number })._mp_js_repl_process_char ?? ((c: number) => this.mp.replProcessChar(c));
+    this.processChar ??=
+      (this.mp._module as { _mp_js_repl_process_char?: (c: number) => number })._mp_js_repl_process_char ?? ((c: number) => this.mp.replProcessChar(c));
     return this.processChar(byte);
   }
 

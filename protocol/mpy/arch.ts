@@ -1,16 +1,51 @@
 /** MicroPython's `MP_NATIVE_ARCH_*` enum (`py/persistentcode.h`; rv32imc from 1.24, rv64imc from 1.27). */
 export type ArchName =
-  | 'none' | 'x86' | 'x64' | 'armv6' | 'armv6m' | 'armv7m' | 'armv7em' | 'armv7emsp' | 'armv7emdp'
-  | 'xtensa' | 'xtensawin' | 'rv32imc' | 'rv64imc' | 'debug' | `unknown(${number})`;
+  | 'none'
+  | 'x86'
+  | 'x64'
+  | 'armv6'
+  | 'armv6m'
+  | 'armv7m'
+  | 'armv7em'
+  | 'armv7emsp'
+  | 'armv7emdp'
+  | 'xtensa'
+  | 'xtensawin'
+  | 'rv32imc'
+  | 'rv64imc'
+  | 'debug'
+  | `unknown(${number})`;
 
 const ARCH_NAMES: readonly ArchName[] = [
-  'none', 'x86', 'x64', 'armv6', 'armv6m', 'armv7m', 'armv7em', 'armv7emsp', 'armv7emdp',
-  'xtensa', 'xtensawin', 'rv32imc', 'rv64imc', 'debug',
+  'none',
+  'x86',
+  'x64',
+  'armv6',
+  'armv6m',
+  'armv7m',
+  'armv7em',
+  'armv7emsp',
+  'armv7emdp',
+  'xtensa',
+  'xtensawin',
+  'rv32imc',
+  'rv64imc',
+  'debug',
 ];
 
 export const ARCH = {
-  NONE: 0, X86: 1, X64: 2, ARMV6: 3, ARMV6M: 4, ARMV7M: 5, ARMV7EM: 6, ARMV7EMSP: 7, ARMV7EMDP: 8,
-  XTENSA: 9, XTENSAWIN: 10, RV32IMC: 11,
+  NONE: 0,
+  X86: 1,
+  X64: 2,
+  ARMV6: 3,
+  ARMV6M: 4,
+  ARMV7M: 5,
+  ARMV7EM: 6,
+  ARMV7EMSP: 7,
+  ARMV7EMDP: 8,
+  XTENSA: 9,
+  XTENSAWIN: 10,
+  RV32IMC: 11,
 } as const;
 
 export function archName(arch: number): ArchName {

@@ -121,9 +121,10 @@ export function explainOutcome(input: ExplainInput): Wording {
       return explainArch(input, file, boardText);
     case 'arch-flags': {
       const needs = rv32ExtensionNames(header.archFlags);
-      const text = abi.arch === ARCH.RV32IMC
-        ? `${file}; ${boardText}. The file needs RV32 extensions ${needs} (arch flags ${header.archFlags}) but this board allows ${rv32ExtensionNames(abi.archFlags)}: a file's extensions must be a subset of the board's.`
-        : `${file}; ${boardText}. It carries an arch-flags field (bit 6 of byte 2), which only RV32 firmware reads.`;
+      const text =
+        abi.arch === ARCH.RV32IMC
+          ? `${file}; ${boardText}. The file needs RV32 extensions ${needs} (arch flags ${header.archFlags}) but this board allows ${rv32ExtensionNames(abi.archFlags)}: a file's extensions must be a subset of the board's.`
+          : `${file}; ${boardText}. It carries an arch-flags field (bit 6 of byte 2), which only RV32 firmware reads.`;
       return { explanation: `${text} ${fix()}${assumedNote(input)}`, fix: recompileFix(input) };
     }
     case 'no-body': {

@@ -34,9 +34,7 @@ export function loaderGeneration(board: BoardAbi, firmware: ReleaseVersion | nul
 }
 
 /** Which check refused the file; 'no-body' is a header that passes but nothing follows it. */
-export type LoaderStage =
-  | 'magic' | 'version' | 'feature-flags' | 'sub-version' | 'small-int' | 'qstr-window'
-  | 'arch' | 'arch-flags' | 'no-body';
+export type LoaderStage = 'magic' | 'version' | 'feature-flags' | 'sub-version' | 'small-int' | 'qstr-window' | 'arch' | 'arch-flags' | 'no-body';
 
 export interface LoaderOutcome {
   /** The ValueError text, or null when the file loads (or, for 'no-body', when the loader would hang). */

@@ -2,20 +2,31 @@
 
 export function releasesForMpy(version: number, subVersion: number | null): string {
   switch (version) {
-    case 0: return '1.5.1–1.8.7';
-    case 1: return 'no release (development builds of 1.8)';
-    case 2: return '1.9–1.9.2';
-    case 3: return '1.9.3–1.10';
-    case 4: return '1.11';
-    case 5: return '1.12–1.18';
+    case 0:
+      return '1.5.1–1.8.7';
+    case 1:
+      return 'no release (development builds of 1.8)';
+    case 2:
+      return '1.9–1.9.2';
+    case 3:
+      return '1.9.3–1.10';
+    case 4:
+      return '1.11';
+    case 5:
+      return '1.12–1.18';
     case 6:
       switch (subVersion ?? 0) {
-        case 0: return '1.19';
-        case 1: return '1.20–1.21';
-        case 2: return '1.22';
-        default: return '1.23 and later';
+        case 0:
+          return '1.19';
+        case 1:
+          return '1.20–1.21';
+        case 2:
+          return '1.22';
+        default:
+          return '1.23 and later';
       }
-    default: return 'no MicroPython release so far';
+    default:
+      return 'no MicroPython release so far';
   }
 }
 
@@ -31,7 +42,11 @@ export function mpyVersionLabel(version: number, subVersion: number | null): str
   return subVersion ? `${version}.${subVersion}` : String(version);
 }
 
-export interface ReleaseVersion { major: number; minor: number; micro: number }
+export interface ReleaseVersion {
+  major: number;
+  minor: number;
+  micro: number;
+}
 
 /** Parses "1.27.0", "v1.9.2", "1.22" (never throws; null when it is not a version). */
 export function parseRelease(text: string | undefined): ReleaseVersion | null {

@@ -76,7 +76,7 @@ function judgeWithoutMpy(fileName: string, stem: string, bytes: Uint8Array, smal
     return {
       loadable: false,
       error: null,
-      explanation: `${fileName}: this board reports no sys.implementation._mpy. ${knownOld ? `MicroPython ${firmwareText} predates the .mpy versions decoded here` : 'From MicroPython 1.12 on that means it cannot import .mpy files at all; older firmware might load its own era\'s .mpy version, but its release is unknown'}. Fix: ${shipPy}`,
+      explanation: `${fileName}: this board reports no sys.implementation._mpy. ${knownOld ? `MicroPython ${firmwareText} predates the .mpy versions decoded here` : "From MicroPython 1.12 on that means it cannot import .mpy files at all; older firmware might load its own era's .mpy version, but its release is unknown"}. Fix: ${shipPy}`,
       fix: shipPy,
       inferred: true,
     };
@@ -84,7 +84,13 @@ function judgeWithoutMpy(fileName: string, stem: string, bytes: Uint8Array, smal
 
   const eraText = `MicroPython ${firmwareText} has no sys.implementation._mpy; a build of it that enables .mpy loading reads .mpy ${era} (MicroPython ${releasesForMpy(era, null)}), and nothing on the board says whether this one does`;
   if (!header.ok) {
-    return { loadable: false, error: INCOMPATIBLE_FILE, explanation: `${fileName} is not a usable .mpy file: ${header.reason}. ${eraText}. Fix: ${shipPy}`, fix: shipPy, inferred: true };
+    return {
+      loadable: false,
+      error: INCOMPATIBLE_FILE,
+      explanation: `${fileName} is not a usable .mpy file: ${header.reason}. ${eraText}. Fix: ${shipPy}`,
+      fix: shipPy,
+      inferred: true,
+    };
   }
   const fileText = `${fileName} ${describeFile(header)}`;
   if (header.version !== era || header.smallIntBits > smallIntBits) {
@@ -105,4 +111,3 @@ export function moduleStem(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   return base.replace(/\.mpy$/i, '') || base;
 }
-

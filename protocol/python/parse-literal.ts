@@ -43,8 +43,7 @@ export function parsePyLiteral(text: string): PyValue {
         let digits = e;
         while (digits.length < 3 && /[0-7]/.test(text[i] ?? '')) digits += text[i++];
         push(parseInt(digits, 8));
-      }
-      else if (e === 'x' || e === 'u' || e === 'U') {
+      } else if (e === 'x' || e === 'u' || e === 'U') {
         const width = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const hex = text.slice(i, i + width);
         if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) fail('bad hex escape');

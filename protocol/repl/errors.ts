@@ -79,7 +79,10 @@ export class BoardError extends MpysyncError {
 }
 
 function parseLastLine(traceback: string): { type: string; message: string; lastLine: string } {
-  const lines = traceback.split(/\r?\n/).map((line) => line.trimEnd()).filter((line) => line !== '');
+  const lines = traceback
+    .split(/\r?\n/)
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '');
   const lastLine = lines[lines.length - 1] ?? '';
   const match = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/.exec(lastLine);
   if (!match) return { type: '', message: lastLine, lastLine };

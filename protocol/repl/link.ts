@@ -58,10 +58,7 @@ export class ReplLink {
     if (this.closedError) throw this.closedError;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RawReplTimeoutError(this.label, 'the port to accept written bytes', timeoutMs, this.queue.recent())),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new RawReplTimeoutError(this.label, 'the port to accept written bytes', timeoutMs, this.queue.recent())), timeoutMs);
     });
     try {
       await Promise.race([this.transport.write(bytes), this.closedSignal, timeout]);

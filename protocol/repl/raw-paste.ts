@@ -1,15 +1,6 @@
 import { concat, type WaitLimit } from './byte-queue';
 import { RawReplProtocolError } from './errors';
-import {
-  CTRL_A,
-  CTRL_D,
-  OLD_FIRMWARE_REPLY,
-  PROMPT,
-  RAW_PASTE_NO,
-  RAW_PASTE_REQUEST,
-  RAW_PASTE_YES,
-  startsWith,
-} from './framing';
+import { CTRL_A, CTRL_D, OLD_FIRMWARE_REPLY, PROMPT, RAW_PASTE_NO, RAW_PASTE_REQUEST, RAW_PASTE_YES, startsWith } from './framing';
 import type { ReplLink } from './link';
 import { readResult, type ExecResult } from './result';
 
@@ -102,7 +93,7 @@ export async function execRawPaste(
   let headerPending = options.pipelined;
   let credits = 0; // `\x01`s received and not spent yet
   let boardStopped = false; // the board sent `\x04` before our `\x04`
-  let terminatorSent = false;
+  let terminatorSent: boolean;
 
   /** Handle one byte from the board while code is going out. */
   const absorb = (byte: number): void => {

@@ -292,7 +292,11 @@ export class RawRepl {
   private async readSoftResetReply(deadline: number): Promise<void> {
     // Separate waits: boot.py may print between "soft reboot" and the banner.
     await this.link.until(SOFT_REBOOT, { deadline }, "the board's 'soft reboot' message");
-    await this.link.until(RAW_BANNER_WITH_PROMPT, { deadline: Math.max(deadline, Date.now() + BOOT_MS) }, 'the raw REPL banner after the soft reset (boot.py runs first)');
+    await this.link.until(
+      RAW_BANNER_WITH_PROMPT,
+      { deadline: Math.max(deadline, Date.now() + BOOT_MS) },
+      'the raw REPL banner after the soft reset (boot.py runs first)',
+    );
     this.heapFresh = true;
   }
 

@@ -29,11 +29,7 @@ const END_OF_REPLY = Uint8Array.of(CTRL_D, PROMPT);
  *   Everything before that `\x04` is stdout and error, split at the LAST `\x04` (a traceback never
  *   holds one). Only stdout containing `\x04>` or the raw banner can still fool the engine.
  */
-export async function readResult(
-  link: ReplLink,
-  idleMs: number,
-  onStdout?: (bytes: Uint8Array) => void,
-): Promise<ExecResult> {
+export async function readResult(link: ReplLink, idleMs: number, onStdout?: (bytes: Uint8Array) => void): Promise<ExecResult> {
   const limit = { idleMs };
   const stdout = await link.until(EOF_MARKER, limit, 'the output of the command (ending in \\x04)', onStdout);
   const error = await link.until(EOF_MARKER, limit, 'the exception text of the command (ending in \\x04)');

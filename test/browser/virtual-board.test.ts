@@ -44,9 +44,18 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   const page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   onTestFailed(async () => {
-    await page.getByLabel('Show protocol details').check().catch(() => {});
+    await page
+      .getByLabel('Show protocol details')
+      .check()
+      .catch(() => {});
     await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-failure.png'), fullPage: true }).catch(() => {});
-    console.error('page log at the failure:\n' + (await page.locator('mps-log-panel ol').innerText().catch((e: Error) => e.message)));
+    console.error(
+      'page log at the failure:\n' +
+        (await page
+          .locator('mps-log-panel ol')
+          .innerText()
+          .catch((e: Error) => e.message)),
+    );
   });
   await page.goto(server.url);
 
@@ -82,7 +91,10 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
 
   const refused = await runPython(first, 'import fastmath');
   expect(refused).toMatch(/ImportError: no module named 'fastmath'/);
-  const out = await runPython(first, "import hello, greet, shapes, sensors.thermo; print(hello.hello('web'), greet.greet('web'), shapes.Rect(2, 3).area(), sensors.thermo.celsius_to_fahrenheit(100))");
+  const out = await runPython(
+    first,
+    "import hello, greet, shapes, sensors.thermo; print(hello.hello('web'), greet.greet('web'), shapes.Rect(2, 3).area(), sensors.thermo.celsius_to_fahrenheit(100))",
+  );
   expect(out).toContain('hello from the web page, web! hello from greet, web! 6 212.0');
 
   await page.getByRole('heading', { name: 'mpysync' }).click();

@@ -162,9 +162,18 @@ test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check
   page.on('pageerror', (error) => pageErrors.push(error.message));
   onTestFailed(async () => {
     console.error('relay transcript (ms, direction, bytes):\n' + relayLog.transcript.join('\n'));
-    await page.getByLabel('Show protocol details').check().catch(() => {});
+    await page
+      .getByLabel('Show protocol details')
+      .check()
+      .catch(() => {});
     await page.screenshot({ path: join(ARTIFACTS, 'web-microbit-failure.png'), fullPage: true }).catch(() => {});
-    console.error('page log at the failure:\n' + (await page.locator('mps-log-panel ol').innerText().catch((e: Error) => e.message)));
+    console.error(
+      'page log at the failure:\n' +
+        (await page
+          .locator('mps-log-panel ol')
+          .innerText()
+          .catch((e: Error) => e.message)),
+    );
   });
   const address = relay.address();
   if (address === null || typeof address === 'string') throw new Error('relay has no TCP address');
@@ -180,7 +189,10 @@ test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check
   expect(await board.locator('[data-fact=features]').textContent()).toBe('files fed on the console');
   expect(relayLog.connections).toBe(1);
   // The adapter asserts DTR and RTS on open, as web-serial.ts promises.
-  expect(await page.evaluate(() => (window as unknown as { __relayPort: { signals: object } }).__relayPort.signals)).toEqual({ dataTerminalReady: true, requestToSend: true });
+  expect(await page.evaluate(() => (window as unknown as { __relayPort: { signals: object } }).__relayPort.signals)).toEqual({
+    dataTerminalReady: true,
+    requestToSend: true,
+  });
 
   await page.locator('#folder-input').setInputFiles(project);
   await board.locator('tr[data-file="blink.py"][data-action="upload"]').waitFor({ timeout: STEP_MS });

@@ -40,7 +40,9 @@ export interface BoardProcess {
  */
 export async function startMicrobit(): Promise<BoardProcess> {
   if (!existsSync(MICROBIT_FIRMWARE)) {
-    throw new Error(`${MICROBIT_FIRMWARE} is missing: install the Debian package firmware-microbit-micropython (sudo apt-get install firmware-microbit-micropython, or run scripts/setup-debian.sh)`);
+    throw new Error(
+      `${MICROBIT_FIRMWARE} is missing: install the Debian package firmware-microbit-micropython (sudo apt-get install firmware-microbit-micropython, or run scripts/setup-debian.sh)`,
+    );
   }
   const args = ['-M', 'microbit', '-display', 'none', '-monitor', 'none', '-serial', 'pty', '-device', `loader,file=${MICROBIT_FIRMWARE}`];
   const qemu = spawn(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -52,9 +54,18 @@ export async function startMicrobit(): Promise<BoardProcess> {
       qemu.kill('SIGKILL');
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error(`${QEMU} did not report its serial pty within ${QEMU_PTY_DEADLINE_MS / 1000} s; it said: ${log.trim() || '(nothing)'}`)), QEMU_PTY_DEADLINE_MS);
+    const timer = setTimeout(
+      () => fail(new Error(`${QEMU} did not report its serial pty within ${QEMU_PTY_DEADLINE_MS / 1000} s; it said: ${log.trim() || '(nothing)'}`)),
+      QEMU_PTY_DEADLINE_MS,
+    );
     qemu.once('error', (error: NodeJS.ErrnoException) =>
-      fail(error.code === 'ENOENT' ? new Error(`${QEMU} is not installed: install the Debian package qemu-system-arm (sudo apt-get install qemu-system-arm, or run scripts/setup-debian.sh)`) : error),
+      fail(
+        error.code === 'ENOENT'
+          ? new Error(
+              `${QEMU} is not installed: install the Debian package qemu-system-arm (sudo apt-get install qemu-system-arm, or run scripts/setup-debian.sh)`,
+            )
+          : error,
+      ),
     );
     const onExit = (code: number | null) => fail(new Error(`${QEMU} ${args.join(' ')} exited (code ${code}): ${log.trim()}`));
     qemu.once('exit', onExit);

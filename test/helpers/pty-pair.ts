@@ -27,11 +27,7 @@ export async function startPtyPair(): Promise<PtyPair> {
     }, START_TIMEOUT_MS);
     socat.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(
-        error.code === 'ENOENT'
-          ? new Error('socat is not installed: this test needs Debian `socat` (apt-get install socat)')
-          : error,
-      );
+      reject(error.code === 'ENOENT' ? new Error('socat is not installed: this test needs Debian `socat` (apt-get install socat)') : error);
     });
     socat.once('exit', (code) => {
       clearTimeout(timer);

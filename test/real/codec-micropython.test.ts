@@ -66,8 +66,10 @@ function python(code: string): string {
   try {
     board.runPython(code);
   } catch (error) {
-    const lines = String((error as Error).message).trim().split('\n');
-    throw new Error(lines[lines.length - 1]);
+    const lines = String((error as Error).message)
+      .trim()
+      .split('\n');
+    throw new Error(lines[lines.length - 1], { cause: error });
   }
   return output.join('\n');
 }
@@ -156,7 +158,13 @@ describe("DeflateIO's wbits on MicroPython", () => {
     const allocated = new Map<number, number>();
     for (const wbits of [8, 9, 10, 11, 12, 15]) allocated.set(wbits, Number(python(`window_allocation(${JSON.stringify(path)}, ${wbits})`)));
     // Differences cancel the decoder's fixed state; the heap allocates in 16-byte blocks.
-    for (const [low, high] of [[8, 9], [9, 10], [10, 11], [11, 12], [12, 15]] as const) {
+    for (const [low, high] of [
+      [8, 9],
+      [9, 10],
+      [10, 11],
+      [11, 12],
+      [12, 15],
+    ] as const) {
       expect(Math.abs(allocated.get(high)! - allocated.get(low)! - (2 ** high - 2 ** low))).toBeLessThanOrEqual(32);
     }
     const fixedState = allocated.get(8)! - 256;
@@ -168,12 +176,8 @@ describe("DeflateIO's wbits on MicroPython", () => {
   it('defaults to 8 with RAW when wbits is left out', () => {
     const fits = blockRepeatedAt(8);
     const tooFar = blockRepeatedAt(9);
-    expect(python(`inflate_file(${JSON.stringify(putFile(deflateRaw(fits, { windowBits: 8 })))}, None)`)).toBe(
-      `${fits.length} ${toHex(sha256(fits))}`,
-    );
-    expect(() => python(`inflate_file(${JSON.stringify(putFile(deflateRaw(tooFar, { windowBits: 9 })))}, None)`)).toThrow(
-      'OSError: [Errno 22] EINVAL',
-    );
+    expect(python(`inflate_file(${JSON.stringify(putFile(deflateRaw(fits, { windowBits: 8 })))}, None)`)).toBe(`${fits.length} ${toHex(sha256(fits))}`);
+    expect(() => python(`inflate_file(${JSON.stringify(putFile(deflateRaw(tooFar, { windowBits: 9 })))}, None)`)).toThrow('OSError: [Errno 22] EINVAL');
   });
 
   it('accepts 5..15 only: 5 (a 32-byte window) is the smallest usable', () => {

@@ -7,11 +7,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openBoard } from '../../device/connect';
 import { boardHash } from '../../protocol/board-hash';
-import { readRemote } from '../../protocol/board-ops';
-import { probeAndPlan } from '../../protocol/board-session';
-import type { LocalFile } from '../../protocol/plan';
+import { readRemote } from '../../protocol/board-ops/board-ops';
+import { probeAndPlan } from '../../protocol/session/probe-and-plan';
+import type { LocalFile } from '../../protocol/plan/plan';
 import { FEED_PIECE, FEED_STALL_MS, FEED_WINDOW } from '../../protocol/repl/feed';
-import { executePlan, transferSettings } from '../../protocol/sync';
+import { executePlan, transferSettings } from '../../protocol/transfer';
 import { startMicrobit, type BoardProcess } from '../helpers/boards';
 import { runCli } from '../helpers/cli';
 
@@ -95,7 +95,9 @@ describe('files fed to the micro:bit as raw bytes', () => {
     // and its Ctrl-C taken for data: its 2.5 s deadline usually covers that, see reliability.md).
     await new Promise((resolve) => setTimeout(resolve, FEED_STALL_MS + 300));
     const run = await runCli(['exec', "import os\nprint(open('state.py').read(), sorted(os.listdir()))", '--port', microbit.port]);
-    console.info(`a command started ${FEED_STALL_MS + 300} ms after the host went away had its answer ${Date.now() - gaveUpAt} ms after (stall limit ${FEED_STALL_MS} ms)`);
+    console.info(
+      `a command started ${FEED_STALL_MS + 300} ms after the host went away had its answer ${Date.now() - gaveUpAt} ms after (stall limit ${FEED_STALL_MS} ms)`,
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.toString()).toContain('STATE = "old"');
     // The reader removed its half-written temporary file when it gave up.
@@ -122,7 +124,9 @@ describe('files fed to the micro:bit as raw bytes', () => {
     expect(outcome.uploaded).toEqual([]);
     expect(outcome.failed).toHaveLength(1);
     expect(outcome.failed[0]!.file).toBe('keep.py');
-    expect(outcome.failed[0]!.error).toMatch(/^OSError: (28|no more storage space): the board's file system is full; remove files from it \(mpysync rm\) or send fewer$/);
+    expect(outcome.failed[0]!.error).toMatch(
+      /^OSError: (28|no more storage space): the board's file system is full; remove files from it \(mpysync rm\) or send fewer$/,
+    );
     // No file byte was taken for a command: the board answers, the old file is whole, and the
     // half-written temporary file is gone.
     const run = await runCli(['exec', "import os\nprint(open('keep.py').read(), sorted(os.listdir()))", '--port', microbit.port]);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncOneBoard } from '../../device/sync-runner';
-import type { LocalFile } from '../../protocol/plan';
+import type { LocalFile } from '../../protocol/plan/plan';
 import { startMicrobit, type BoardProcess } from '../helpers/boards';
 import { runCli } from '../helpers/cli';
 

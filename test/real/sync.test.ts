@@ -22,7 +22,8 @@ async function sync(project: string, ports: string[], extra: string[] = []) {
 }
 
 /** Imports the planned modules on the board and prints what they give. */
-const IMPORT_ALL = "import sys\nif '/lib' not in sys.path: sys.path.append('/lib')\nimport greet, shapes, fastmath\nfrom app import util\nprint(greet.greet(util.NAME), fastmath.plain(21), shapes.Rect(2, 3).area(), open('data/config.json').read().strip())";
+const IMPORT_ALL =
+  "import sys\nif '/lib' not in sys.path: sys.path.append('/lib')\nimport greet, shapes, fastmath\nfrom app import util\nprint(greet.greet(util.NAME), fastmath.plain(21), shapes.Rect(2, 3).area(), open('data/config.json').read().strip())";
 
 describe('sync to the virtual board (MicroPython 1.27 WebAssembly, _mpy 774, no native emitter)', () => {
   let board: BoardProcess;
@@ -39,10 +40,19 @@ describe('sync to the virtual board (MicroPython 1.27 WebAssembly, _mpy 774, no 
     expect(b.ok).toBe(true);
     expect(b.uploaded.sort()).toEqual(['app/__init__.py', 'app/util.py', 'data/config.json', 'lib/fastmath.py', 'lib/greet.mpy', 'lib/shapes.mpy', 'main.py']);
     expect(b.refused).toEqual([
-      expect.objectContaining({ file: 'lib/turbo.mpy', error: 'native code in .mpy unsupported', explanation: expect.stringMatching(/native x64 code.*without a native code emitter/s) }),
+      expect.objectContaining({
+        file: 'lib/turbo.mpy',
+        error: 'native code in .mpy unsupported',
+        explanation: expect.stringMatching(/native x64 code.*without a native code emitter/s),
+      }),
     ]);
     expect(b.substituted).toEqual([
-      expect.objectContaining({ file: 'lib/fastmath.mpy', instead: 'lib/fastmath.py', error: 'incompatible .mpy file', explanation: expect.stringMatching(/armv7emsp.*6\.1.*sub-version/s) }),
+      expect.objectContaining({
+        file: 'lib/fastmath.mpy',
+        instead: 'lib/fastmath.py',
+        error: 'incompatible .mpy file',
+        explanation: expect.stringMatching(/armv7emsp.*6\.1.*sub-version/s),
+      }),
     ]);
     expect(b.payloadBytes).toBeGreaterThan(0);
     expect(b.wireBytesSent).toBeGreaterThan(0);
@@ -113,7 +123,9 @@ describe('the same project on the micro:bit (MicroPython 1.9.2: no .mpy support,
     const { boards } = await sync(FLAT_FIXTURE, [microbit.port]);
     const b = boards[0];
     expect(b.uploaded.sort(), JSON.stringify({ error: b.error, failed: b.failed })).toEqual(['greet.py', 'hello.py']);
-    expect(b.substituted).toEqual([expect.objectContaining({ file: 'greet.mpy', instead: 'greet.py', explanation: expect.stringMatching(/no sys\.implementation\._mpy/) })]);
+    expect(b.substituted).toEqual([
+      expect.objectContaining({ file: 'greet.mpy', instead: 'greet.py', explanation: expect.stringMatching(/no sys\.implementation\._mpy/) }),
+    ]);
     const run = await runCli(['exec', 'import greet\nprint(greet.greet("micro:bit"))', '--port', microbit.port]);
     expect(run.stdout.trim()).toBe('hello from greet, micro:bit!');
   });
@@ -135,9 +147,13 @@ describe('a classroom: three virtual boards and the micro:bit in one command', (
     expect(human.stdout).toContain('micropython 1.9.2');
     expect(human.stdout).toContain('6.3 (bytecode only)');
     // Each board now has what it can load: the .mpy on 1.27, the .py on the micro:bit.
-    const again = await sync(project, boards.map((b) => b.port));
+    const again = await sync(
+      project,
+      boards.map((b) => b.port),
+    );
     expect(again.boards).toHaveLength(4);
-    for (const b of again.boards) expect(b, JSON.stringify({ port: b.port, error: b.error, failed: b.failed })).toMatchObject({ ok: true, uploaded: [], payloadBytes: 0 });
+    for (const b of again.boards)
+      expect(b, JSON.stringify({ port: b.port, error: b.error, failed: b.failed })).toMatchObject({ ok: true, uploaded: [], payloadBytes: 0 });
     for (const b of boards) {
       const run = await runCli(['exec', 'import greet\nprint(greet.greet("room"))', '--port', b.port]);
       expect(run.stdout.trim()).toBe('hello from greet, room!');

@@ -29,7 +29,7 @@ describe('transfer counts: a small fixed project to a fresh virtual board', () =
       payloadBytes: payload,
       // enter (with the raw-paste question) + probe/index (2.6 KB) + write prelude (1.5 KB) + one
       // deflate stream of the files.
-      wireBytesSent: 15_184,
+      wireBytesSent: 15_231,
       // enter (which learns the raw-paste window), the probe + index program, ONE write command for 8 files.
       roundTrips: 3,
     });

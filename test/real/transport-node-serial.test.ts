@@ -130,18 +130,17 @@ describe('openNodeSerial over a pty pair', () => {
     // Nobody reads b, so socat stops draining a and this write stays pending.
     const pending = left.write(new Uint8Array(4 << 20));
     let settled = false;
-    const outcome = pending.then(
-      () => 'resolved',
-      (e: unknown) => e,
-    ).finally(() => (settled = true));
+    const outcome = pending
+      .then(
+        () => 'resolved',
+        (e: unknown) => e,
+      )
+      .finally(() => (settled = true));
     await new Promise((r) => setTimeout(r, 300));
     expect(settled, 'the 4 MB write should still be pending while nobody reads the other end').toBe(false);
     const killedAt = Date.now();
     await ptys.stop('SIGKILL');
-    const reason = await Promise.race([
-      left.closed,
-      new Promise((r) => setTimeout(() => r('still open after 2 s'), 2000)),
-    ]);
+    const reason = await Promise.race([left.closed, new Promise((r) => setTimeout(() => r('still open after 2 s'), 2000))]);
     expect(reason).toBeInstanceOf(TransportClosedError);
     expect(Date.now() - killedAt).toBeLessThan(2000);
     expect((reason as Error).message).toContain(ptys.a);

@@ -21,7 +21,7 @@ async function execRawPaste(session: RawSession, code: Uint8Array): Promise<{ se
   const window = 128;
   let credit = window;
   let sent = 3;
-  for (let offset = 0; offset < code.length; ) {
+  for (let offset = 0; offset < code.length;) {
     while (credit === 0) {
       expect(await session.readExactly(1, STEP_MS)).toBe('\x01');
       credit += window;
@@ -46,7 +46,7 @@ function program(): { code: Uint8Array; literalSha256: string } {
   const code = [
     'import hashlib, binascii, sys',
     `s = '${literal}'`,
-    "print(binascii.hexlify(hashlib.sha256(s.encode()).digest()).decode())",
+    'print(binascii.hexlify(hashlib.sha256(s.encode()).digest()).decode())',
     "sys.stdout.write(''.join(chr(i) for i in range(5, 0x200)))",
     'print()',
   ].join('\n');
@@ -90,7 +90,9 @@ describe(`virtual board with --baud ${BAUD}`, () => {
     // The host's bytes and then the reply (printed only once the last host byte arrived) each crossed the line.
     const lineBytes = slow.sent + slow.reply.length;
     const lowerBoundMs = lineBytes * MS_PER_BYTE;
-    console.info(`${lineBytes} bytes on a ${BAUD}-baud line in ${pacedMs.toFixed(0)} ms (line time alone ${lowerBoundMs.toFixed(0)} ms; ${((lineBytes * 10 * 1000) / pacedMs).toFixed(0)} baud achieved)`);
+    console.info(
+      `${lineBytes} bytes on a ${BAUD}-baud line in ${pacedMs.toFixed(0)} ms (line time alone ${lowerBoundMs.toFixed(0)} ms; ${((lineBytes * 10 * 1000) / pacedMs).toFixed(0)} baud achieved)`,
+    );
     expect(lineBytes).toBeGreaterThan(2000);
     expect(pacedMs).toBeGreaterThanOrEqual(lowerBoundMs - 1);
     // Not wildly slower than the line either (generous: the machine may be busy).

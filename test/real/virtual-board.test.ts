@@ -35,7 +35,7 @@ async function execRawPaste(session: RawSession, code: string, timeoutMs = STEP_
   const window = 128;
   let credit = 2 * window; // the window, plus the `\x01` that ends the header
   let credits = 0;
-  for (let sent = 0; sent < code.length; ) {
+  for (let sent = 0; sent < code.length;) {
     while (credit === 0) {
       expect(await session.readExactly(1, STEP_MS)).toBe('\x01');
       credit += window;
@@ -223,7 +223,7 @@ describe('virtual board options and lifetime', () => {
     let session = await RawSession.open(board.port);
     try {
       await enterRaw(session);
-      expect(await execRaw(session, "import preloaded; print(preloaded.P)")).toBe('OKfrom the host\r\n\x04\x04>');
+      expect(await execRaw(session, 'import preloaded; print(preloaded.P)')).toBe('OKfrom the host\r\n\x04\x04>');
       await execRaw(session, "import os; os.mkdir('lib'); open('lib/mod.py', 'w').write('X = 42\\n'); open('lib/raw.bin', 'wb').write(b'\\x00\\x01\\xff')");
       // The mirror is written before the prompt is sent: no waiting needed.
       expect(readFileSync(join(dir, 'lib', 'mod.py'), 'utf8')).toBe('X = 42\n');
@@ -294,7 +294,7 @@ describe('virtual board options and lifetime', () => {
   });
 });
 
-describe('in-page virtual board (the web page\'s transport, here in Node)', () => {
+describe("in-page virtual board (the web page's transport, here in Node)", () => {
   test('speaks the raw REPL and raw-paste, counts host bytes, keeps early output, and closes', async () => {
     const transport = await createInPageVirtualBoard();
     const encode = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));

@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { planSync, type LocalFile } from '../../protocol/plan';
+import { planSync, type LocalFile } from '../../protocol/plan/plan';
 import { startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
 import { runCli, writeProject } from '../helpers/hostile';
 import { fakeProbe } from '../helpers/probes';
@@ -127,7 +127,10 @@ describe('free space is checked in the plan, before any byte is sent (planner)',
 
   test('a file larger than the free space is refused by name; the others are planned', () => {
     const plan = planSync({ local: [file('big.bin', 20_000), file('a.py', 100)], board: smallBoard, index, dest: '' });
-    expect(plan.entries.find((e) => e.action === 'refuse')).toMatchObject({ file: 'big.bin', explanation: 'big.bin is 20000 bytes, more than the 10240 bytes free on the board.' });
+    expect(plan.entries.find((e) => e.action === 'refuse')).toMatchObject({
+      file: 'big.bin',
+      explanation: 'big.bin is 20000 bytes, more than the 10240 bytes free on the board.',
+    });
     expect(plan.entries.find((e) => e.action === 'upload')).toMatchObject({ file: 'a.py' });
     expect(plan.blockers).toEqual([]);
   });

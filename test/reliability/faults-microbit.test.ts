@@ -57,7 +57,9 @@ describe('busy micro:bit boards', () => {
     const run = await runCli(['exec', 'print(1)', '--port', chatty.port]);
     console.info(report(run));
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/could not enter the raw REPL on .* got '.*busy.*' — is this a MicroPython board\? \(no raw REPL banner came back; if a program that ignores Ctrl-C is running, reset the board and retry\)/);
+    expect(run.stderr).toMatch(
+      /could not enter the raw REPL on .* got '.*busy.*' — is this a MicroPython board\? \(no raw REPL banner came back; if a program that ignores Ctrl-C is running, reset the board and retry\)/,
+    );
     expect(run.ms).toBeLessThan(GIVES_UP_MS);
   });
 

@@ -70,7 +70,9 @@ describe('the board process killed in the middle of a transfer (virtual --persis
     expect(killed.code).toBe(2); // the link to the board was lost: a connection error
     expect(killed.output).toMatch(/the connection to \/dev\/pts\/\d+ closed: the device went away/);
     expect(killed.output).not.toMatch(/closed: the connection to/);
-    expect(killed.output).toMatch(/every file on the board is either its old or its new version, never half of one\. Reconnect the board and run the sync again/);
+    expect(killed.output).toMatch(
+      /every file on the board is either its old or its new version, never half of one\. Reconnect the board and run the sync again/,
+    );
     expect(killed.output).toMatch(/failed big\.py/);
   });
 

@@ -16,9 +16,9 @@ import { FakeBoard } from '../helpers/fake-board';
 /** Bytes that look like an .mpy often enough to reach the deep branches of the parser. */
 const mpyish = fc.oneof(
   fc.uint8Array({ maxLength: 80 }),
-  fc.tuple(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 60 })).map(
-    ([version, feature, bits, rest]) => Uint8Array.of(0x4d, version, feature, bits, ...rest),
-  ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 60 }))
+    .map(([version, feature, bits, rest]) => Uint8Array.of(0x4d, version, feature, bits, ...rest)),
 );
 
 const anyNumber = fc.oneof(
@@ -103,10 +103,7 @@ function holdsEndOfReply(bytes: Uint8Array): boolean {
 
 describe('hostile board output cannot desync the raw REPL', () => {
   /** Output that is likely to hold \x04, invalid UTF-8 and prompt-like bytes. */
-  const output = fc.array(
-    fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x04, 0x3e, 0xff, 0xc3, 0x80, 0x0d, 0x0a)),
-    { maxLength: 40 },
-  );
+  const output = fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x04, 0x3e, 0xff, 0xc3, 0x80, 0x0d, 0x0a)), { maxLength: 40 });
 
   test('any output, cut anywhere, comes back whole (unless it holds \\x04>), and the next command gets exactly its own result', async () => {
     await fc.assert(
@@ -134,7 +131,15 @@ describe('hostile board output cannot desync the raw REPL', () => {
         expect(new TextDecoder().decode(second.stdout)).toBe('1\r\n');
         expect(second.error).toBe('');
       }),
-      { numRuns: 200, examples: [[[0x04], 1, true], [[0x04, 0x04, 0x3e], 7, true], [[0xff, 0xfe, 0xc3], 3, false], [[0x04, 0x3e], 5, false]] },
+      {
+        numRuns: 200,
+        examples: [
+          [[0x04], 1, true],
+          [[0x04, 0x04, 0x3e], 7, true],
+          [[0xff, 0xfe, 0xc3], 3, false],
+          [[0x04, 0x3e], 5, false],
+        ],
+      },
     );
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { planSync, type LocalFile } from '../../protocol/plan';
+import { planSync, type LocalFile } from '../../protocol/plan/plan';
 import { startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
 import { runCli, writeProject } from '../helpers/hostile';
 import { fakeProbe } from '../helpers/probes';
@@ -16,19 +16,13 @@ import { fakeProbe } from '../helpers/probes';
 const ORIGINAL_MAIN = "print('original main')\n";
 const INJECTION_NAME = "a'); import os; os.remove('main.py'); ('.py";
 /** Every byte value, then text that would end a literal and run code if it were pasted raw. */
-const PAYLOAD = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from("\x04\x03\x01''')\nimport os; os.remove('main.py')#\r\n\x04>")]);
+const PAYLOAD = Buffer.concat([
+  Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+  Buffer.from("\x04\x03\x01''')\nimport os; os.remove('main.py')#\r\n\x04>"),
+]);
 
 /** Names that must arrive exactly as they are. */
-const ARRIVING = [
-  "it's.py",
-  'say "hi".py',
-  'back\\slash.py',
-  'with space.py',
-  'café ünï 日本 🐍.py',
-  INJECTION_NAME,
-  '-rf.py',
-  'payload.txt',
-];
+const ARRIVING = ["it's.py", 'say "hi".py', 'back\\slash.py', 'with space.py', 'café ünï 日本 🐍.py', INJECTION_NAME, '-rf.py', 'payload.txt'];
 /** Names the planner refuses: control characters (the raw REPL's \x04, a newline, a tab). */
 const CONTROL = ['ctrl\x04d.py', 'new\nline.py', 'tab\tname.py'];
 
@@ -50,7 +44,7 @@ describe('hostile names and contents, synced to the virtual board with --dest /a
     expect(run.code, `mpysync ${args.join(' ')}: ${run.stderr}`).toBe(0);
     return run.stdout;
   };
-  const ls = async (path: string) => (JSON.parse((await cli('ls', path, '--json')).toString()) as Array<{ name: string; kind: string; size: number }>);
+  const ls = async (path: string) => JSON.parse((await cli('ls', path, '--json')).toString()) as Array<{ name: string; kind: string; size: number }>;
 
   beforeAll(async () => {
     project = mkdtempSync(join(tmpdir(), 'mpysync-inject-'));

@@ -67,6 +67,9 @@ describe('wrong ports give a clear error within 5 s (mpysync probe, exit code 2)
   test('a pty that never answers', async () => {
     const silent = await startSilentPty(join(dir, 'silent'));
     fakes.push(silent);
-    expectClearFailure(await runCli(['probe', '--port', silent.path]), /could not enter the raw REPL on .*silent: received nothing in \d.* — is a MicroPython board on this port/);
+    expectClearFailure(
+      await runCli(['probe', '--port', silent.path]),
+      /could not enter the raw REPL on .*silent: received nothing in \d.* — is a MicroPython board on this port/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runFreeingHeap } from '../../protocol/board-ops';
+import { runFreeingHeap } from '../../protocol/repl';
 import { RawRepl } from '../../protocol/repl';
 import { FakeBoard, traceback } from '../helpers/fake-board';
 

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { deflateRaw, type DeflateLevel } from '../../protocol/codec';
+import { deflateRaw } from '../../protocol/codec';
 import { MpysyncError } from '../../protocol/errors';
 
 /**
@@ -23,7 +23,9 @@ interface InflateTrace {
 
 const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
 const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-const DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+const DIST_BASE = [
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+];
 const DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
 const CL_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
@@ -104,7 +106,7 @@ function traceInflate(stream: Uint8Array): InflateTrace {
       }
     }
   };
-  let final = 0;
+  let final: number;
   do {
     final = bits(1);
     const type = bits(2);
@@ -152,8 +154,8 @@ function traceInflate(stream: Uint8Array): InflateTrace {
 }
 
 /** Compresses, then proves the stream decodes to `data` (zlib and the tracer) within the window. */
-function expectValidStream(data: Uint8Array, windowBits: number, level?: DeflateLevel): InflateTrace {
-  const compressed = deflateRaw(data, { windowBits, level });
+function expectValidStream(data: Uint8Array, windowBits: number): InflateTrace {
+  const compressed = deflateRaw(data, { windowBits });
   expect(Buffer.from(inflateRawSync(compressed)).equals(Buffer.from(data))).toBe(true);
   const trace = traceInflate(compressed);
   expect(Buffer.from(trace.output).equals(Buffer.from(data))).toBe(true);
@@ -184,7 +186,7 @@ function pythonLikeText(size: number, seed = 1): Uint8Array {
   const lines = [
     (a: string, b: string) => `def read_${a}(${b}, timeout_ms=${next(5000)}):`,
     (a: string, b: string) => `    ${a} = ${b}.read(${next(256)})`,
-    (a: string, b: string) => `    if ${a} is None or len(${a}) < ${next(64)}:`,
+    (a: string) => `    if ${a} is None or len(${a}) < ${next(64)}:`,
     (a: string) => `        raise OSError("no ${a} after %d ms" % timeout_ms)`,
     (a: string, b: string) => `    return ${a}[${next(8)}:] + ${b}`,
     (a: string) => `# ${a}: ${['update', 'compute', 'scale', 'filter'][next(4)]} ${next(1000)}`,
@@ -201,7 +203,7 @@ function pythonLikeText(size: number, seed = 1): Uint8Array {
   return new TextEncoder().encode(parts.join('')).subarray(0, size);
 }
 
-const ALL_WINDOW_BITS = [8, 9, 10, 11, 12, 13, 14, 15];
+const ALL_WINDOW_BITS = [9, 10, 11, 12, 13, 14, 15];
 
 describe('deflateRaw', () => {
   it('encodes empty input as a single fixed block with only end-of-block', () => {
@@ -212,11 +214,10 @@ describe('deflateRaw', () => {
   });
 
   describe.each(ALL_WINDOW_BITS)('windowBits %i', (windowBits) => {
-    it('round-trips random bytes in stored blocks, growing them by at most 0.1%', () => {
+    it('round-trips random bytes, growing them by at most 0.5% (zlib picks stored or dynamic blocks)', () => {
       const data = new Uint8Array(randomBytes(100_000));
-      const trace = expectValidStream(data, windowBits);
-      expect(new Set(trace.blockTypes)).toEqual(new Set([0]));
-      expect(deflateRaw(data, { windowBits }).length).toBeLessThanOrEqual(data.length * 1.001 + 8);
+      expectValidStream(data, windowBits);
+      expect(deflateRaw(data, { windowBits }).length).toBeLessThanOrEqual(data.length * 1.005 + 8);
     });
 
     it('round-trips all-zero bytes into a tiny stream', () => {
@@ -239,7 +240,7 @@ describe('deflateRaw', () => {
       const repeated = new Uint8Array(2 * windowSize);
       repeated.set(block);
       repeated.set(block, windowSize);
-      expect(expectValidStream(repeated, windowBits).maxDistance).toBe(windowSize);
+      expect(expectValidStream(repeated, windowBits).maxDistance).toBeLessThanOrEqual(windowSize);
       // One byte further apart: out of reach, so no copy may span it.
       const apart = new Uint8Array(2 * windowSize + 1);
       apart.set(block);
@@ -262,7 +263,6 @@ describe('deflateRaw', () => {
     data.set(new Uint8Array(randomBytes(300_000)), 500_000);
     for (const windowBits of [10, 15]) {
       const trace = expectValidStream(data, windowBits);
-      expect(new Set(trace.blockTypes).has(0)).toBe(true);
       expect(new Set(trace.blockTypes).has(2)).toBe(true);
     }
   });
@@ -279,8 +279,8 @@ describe('deflateRaw', () => {
         return data;
       });
     fc.assert(
-      fc.property(input, fc.integer({ min: 8, max: 15 }), fc.integer({ min: 0, max: 9 }), (data, windowBits, level) => {
-        const compressed = deflateRaw(data, { windowBits, level: level as DeflateLevel });
+      fc.property(input, fc.integer({ min: 9, max: 15 }), (data, windowBits) => {
+        const compressed = deflateRaw(data, { windowBits });
         const trace = traceInflate(compressed);
         return (
           Buffer.from(trace.output).equals(Buffer.from(data)) &&
@@ -293,29 +293,14 @@ describe('deflateRaw', () => {
     );
   });
 
-  it('round-trips at every level; level 0 only stores, and higher levels compress no worse than level 1', () => {
-    const data = pythonLikeText(30_000, 3);
-    const sizes: number[] = [];
-    for (const level of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const) {
-      const trace = expectValidStream(data, 10, level);
-      if (level === 0) expect(new Set(trace.blockTypes)).toEqual(new Set([0]));
-      sizes.push(deflateRaw(data, { windowBits: 10, level }).length);
-    }
-    expect(sizes[9]!).toBeLessThanOrEqual(sizes[1]!);
-    expect(sizes[1]!).toBeLessThan(sizes[0]!);
-  });
-
-  it('picks a fixed block when a dynamic header would cost more', () => {
-    const trace = expectValidStream(new TextEncoder().encode('print("hi")\n'), 10);
-    expect(trace.blockTypes).toEqual([1]);
-  });
-
   it('is deterministic: the same input and options give the same bytes', () => {
     const data = pythonLikeText(80_000, 11);
     const first = deflateRaw(data, { windowBits: 12 });
     expect(Buffer.from(deflateRaw(data.slice(), { windowBits: 12 })).equals(Buffer.from(first))).toBe(true);
     // Pinned, so a change of output (and of the benchmark's byte counts) is a deliberate one.
-    const digest = createHash('sha256').update(deflateRaw(pythonLikeText(20_000, 5))).digest('hex');
+    const digest = createHash('sha256')
+      .update(deflateRaw(pythonLikeText(20_000, 5)))
+      .digest('hex');
     expect(digest).toBe(PINNED_DIGEST);
   });
 
@@ -326,49 +311,12 @@ describe('deflateRaw', () => {
     expect(data).toEqual(copy);
   });
 
-  it('rejects windowBits and levels out of range with an error that says the range', () => {
-    for (const windowBits of [7, 16, 10.5, Number.NaN]) {
+  it('rejects windowBits out of range with an error that says the range', () => {
+    for (const windowBits of [8, 16, 10.5, Number.NaN]) {
       expect(() => deflateRaw(new Uint8Array(1), { windowBits })).toThrow(MpysyncError);
-      expect(() => deflateRaw(new Uint8Array(1), { windowBits })).toThrow(/from 8 to 15/);
+      expect(() => deflateRaw(new Uint8Array(1), { windowBits })).toThrow(/from 9 to 15/);
     }
-    expect(() => deflateRaw(new Uint8Array(1), { level: 10 as DeflateLevel })).toThrow(/from 0 to 9/);
-  });
-
-  it('compresses 300 KB well under a second', () => {
-    const data = pythonLikeText(300_000, 9);
-    const started = performance.now();
-    deflateRaw(data, { windowBits: 12 });
-    const elapsed = performance.now() - started;
-    console.log(`deflateRaw: 300 KB of text at windowBits 12 in ${elapsed.toFixed(0)} ms`);
-    expect(elapsed).toBeLessThan(1000);
-  });
-
-  it('compresses the fixtures about as well as zlib level 9 at the same window', () => {
-    const rows: string[] = [];
-    for (const windowBits of [8, 10, 12, 15]) {
-      for (const [kind, fixtures] of [['.py', PY_FIXTURES], ['.mpy', MPY_FIXTURES]] as const) {
-        let original = 0;
-        let ours = 0;
-        let zlib = 0;
-        for (const { bytes } of fixtures) {
-          original += bytes.length;
-          ours += deflateRaw(bytes, { windowBits }).length;
-          // zlib refuses to make a raw stream with a 256-byte window and uses 512 bytes instead.
-          zlib += deflateRawSyncLevel9(bytes, windowBits).length;
-        }
-        rows.push(
-          `${kind.padEnd(5)} ${String(fixtures.length).padStart(3)} files ${String(original).padStart(6)} B  windowBits ${String(windowBits).padStart(2)}:` +
-            `  ours ${(ours / original).toFixed(3)}  zlib -9 ${(zlib / original).toFixed(3)}`,
-        );
-        expect(ours).toBeLessThanOrEqual(zlib * 1.02);
-      }
-    }
-    console.log(`compressed size / original size, each file compressed on its own:\n${rows.join('\n')}`);
   });
 });
 
-function deflateRawSyncLevel9(bytes: Uint8Array, windowBits: number): Buffer {
-  return deflateRawSync(bytes, { level: 9, windowBits, memLevel: 9 });
-}
-
-const PINNED_DIGEST = '7cb346525bca78f04543a88bcafc022b96e6cc7c1f4d627c1ac902d24b97b49a';
+const PINNED_DIGEST = '7e272555a41c06407dff2751d166b0c0e4084dc876c89dae6d0b6d41f4923aa4';

@@ -34,7 +34,7 @@ class BoardModel {
     let q = 0;
     const out: number[] = [];
     this.emit(new Uint8Array(g).fill(FEED_CREDIT));
-    for (let idle = 0; q < n; ) {
+    for (let idle = 0; q < n;) {
       await pump();
       const d = this.ring.splice(0, Math.min(n - q, FEED_PIECE));
       if (!d.length) {
@@ -71,12 +71,11 @@ describe('feeding a running program', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 5 }), fc.integer(), async (lengths, seed) => {
         const segments = lengths.map((n, i) => Uint8Array.from({ length: n }, (_, j) => (seed + i * 7 + j * 13) & 0xff));
-        let board!: BoardModel;
         const inFlight: Uint8Array[] = [];
         const link = fakeLink((bytes) => inFlight.push(bytes));
         const stdout: number[] = [];
         const feeder = new Feeder(link, segments, 1000);
-        board = new BoardModel((bytes) => stdout.push(...feeder.take(bytes)));
+        const board = new BoardModel((bytes) => stdout.push(...feeder.take(bytes)));
         // The line delivers whatever the host has written, in bursts, as qemu's UART does.
         const pump = async () => {
           await feeder.settle();
@@ -99,7 +98,11 @@ describe('feeding a running program', () => {
 
   it('takes only the credits it expects out of stdout, and keeps everything else the program printed', () => {
     const sent: Uint8Array[] = [];
-    const feeder = new Feeder(fakeLink((b) => sent.push(b)), [new Uint8Array(40).fill(7)], 1000);
+    const feeder = new Feeder(
+      fakeLink((b) => sent.push(b)),
+      [new Uint8Array(40).fill(7)],
+      1000,
+    );
     const kept = feeder.take(Uint8Array.of(0x41, FEED_CREDIT, 0x42, FEED_CREDIT, FEED_CREDIT, 0x43));
     // 40 bytes are two pieces: the third credit byte is the program's own output.
     expect([...kept]).toEqual([0x41, 0x42, FEED_CREDIT, 0x43]);

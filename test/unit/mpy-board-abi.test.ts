@@ -35,8 +35,15 @@ describe('decodeBoardMpy', () => {
 
 describe('releasesForMpy', () => {
   it.each([
-    [6, 3, '1.23 and later'], [6, 2, '1.22'], [6, 1, '1.20–1.21'], [6, 0, '1.19'], [5, null, '1.12–1.18'],
-    [4, null, '1.11'], [3, null, '1.9.3–1.10'], [2, null, '1.9–1.9.2'], [0, null, '1.5.1–1.8.7'],
+    [6, 3, '1.23 and later'],
+    [6, 2, '1.22'],
+    [6, 1, '1.20–1.21'],
+    [6, 0, '1.19'],
+    [5, null, '1.12–1.18'],
+    [4, null, '1.11'],
+    [3, null, '1.9.3–1.10'],
+    [2, null, '1.9–1.9.2'],
+    [0, null, '1.5.1–1.8.7'],
   ])('.mpy %i.%s → %s', (version, sub, releases) => {
     expect(releasesForMpy(version, sub)).toBe(releases);
   });

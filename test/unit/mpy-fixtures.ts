@@ -5,14 +5,20 @@ import { fileURLToPath } from 'node:url';
 export const CORPUS_DIR = fileURLToPath(new URL('../fixtures/mpy-corpus/', import.meta.url));
 export const FILES_DIR = `${CORPUS_DIR}files/`;
 
-export interface Observation { file: string; header_hex: string; outcome: string }
+export interface Observation {
+  file: string;
+  header_hex: string;
+  outcome: string;
+}
 
 export function observedWasm(): Observation[] {
   return JSON.parse(readFileSync(`${CORPUS_DIR}observed-wasm-1.27.json`, 'utf8')) as Observation[];
 }
 
 export function fixtureNames(): string[] {
-  return readdirSync(FILES_DIR).filter((name) => name.endsWith('.mpy')).sort();
+  return readdirSync(FILES_DIR)
+    .filter((name) => name.endsWith('.mpy'))
+    .sort();
 }
 
 export function fixture(name: string): Uint8Array {

@@ -23,10 +23,12 @@ describe('parseMpyHeader: not an .mpy', () => {
   });
 
   it('never throws, whatever the bytes', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 12 }), (input) => {
-      const result = parseMpyHeader(input);
-      expect(typeof result.ok).toBe('boolean');
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 12 }), (input) => {
+        const result = parseMpyHeader(input);
+        expect(typeof result.ok).toBe('boolean');
+      }),
+    );
   });
 });
 
@@ -42,8 +44,17 @@ describe('parseMpyHeader: real files', () => {
 
   it('reads a 1.27 native armv7emsp file: 6.3, arch 7, no flags', () => {
     expect(parseMpyHeader(fixture('fastmath.armv7emsp.v1.27.0.mpy'))).toMatchObject({
-      ok: true, version: 6, subVersion: 3, featureFlags: null, arch: 7, archName: 'armv7emsp', archFlags: 0,
-      hasArchFlagsField: false, smallIntBits: 31, nativeCode: true, hasBody: true,
+      ok: true,
+      version: 6,
+      subVersion: 3,
+      featureFlags: null,
+      arch: 7,
+      archName: 'armv7emsp',
+      archFlags: 0,
+      hasArchFlagsField: false,
+      smallIntBits: 31,
+      nativeCode: true,
+      hasBody: true,
     });
   });
 
@@ -55,7 +66,14 @@ describe('parseMpyHeader: real files', () => {
 
   it('reads .mpy 5 feature flags and the qstr window instead of a sub-version', () => {
     expect(parseMpyHeader(fixture('greet.bytecode.v1.18.mpy'))).toMatchObject({
-      ok: true, version: 5, subVersion: null, featureFlags: 2, arch: 0, archName: 'none', nativeCode: false, qstrWindow: 32,
+      ok: true,
+      version: 5,
+      subVersion: null,
+      featureFlags: 2,
+      arch: 0,
+      archName: 'none',
+      nativeCode: false,
+      qstrWindow: 32,
     });
     expect(parseMpyHeader(fixture('fastmath.xtensawin.v1.18.mpy'))).toMatchObject({ version: 5, featureFlags: 2, arch: 10, archName: 'xtensawin' });
   });

@@ -19,7 +19,12 @@ describe('judgeMpy on the WebAssembly port (_mpy 774) matches what MicroPython 1
 
 describe('Thumb boards accept armv6m up to their own arch', () => {
   it('RP2350 (armv7emsp) loads armv6m and armv7emsp 6.3 files', () => {
-    for (const name of ['fastmath.armv6m.v1.27.0.mpy', 'fastmath.armv7emsp.v1.27.0.mpy', 'greet.native-armv6m.v1.27.0.mpy', 'greet.native-armv7emsp.v1.27.0.mpy']) {
+    for (const name of [
+      'fastmath.armv6m.v1.27.0.mpy',
+      'fastmath.armv7emsp.v1.27.0.mpy',
+      'greet.native-armv6m.v1.27.0.mpy',
+      'greet.native-armv7emsp.v1.27.0.mpy',
+    ]) {
       expect(judge(name, RP2350), name).toMatchObject({ loadable: true, error: null, fix: null });
     }
   });
@@ -104,7 +109,7 @@ describe('small-int bits', () => {
   });
 });
 
-describe('.mpy 5 boards (1.12–1.18): the two flag bits must equal the board\'s', () => {
+describe(".mpy 5 boards (1.12–1.18): the two flag bits must equal the board's", () => {
   it('0x0205 (bytecode, unicode) loads the 1.18 bytecode files, refuses their native ones by arch', () => {
     expect(judge('greet.bytecode.v1.18.mpy', { mpy: 0x0205 })).toMatchObject({ loadable: true });
     expect(judge('shapes.bytecode.v1.18.mpy', { mpy: 0x0205 })).toMatchObject({ loadable: true });
@@ -146,9 +151,9 @@ describe('explanations', () => {
     const verdict = judgeMpy('fastmath.mpy', fixture('fastmath.armv7emsp.v1.21.0.mpy'), RP2350);
     expect(verdict.error).toBe('incompatible .mpy file');
     expect(verdict.explanation).toBe(
-      'fastmath.mpy holds native armv7emsp code built for .mpy 6.1 (MicroPython 1.20–1.21); this board runs .mpy 6.3 (MicroPython 1.23 and later). '
-      + 'Native code must match the sub-version exactly (bytecode would have loaded). '
-      + 'Fix: recompile with mpy-cross from MicroPython 1.23 or later: `mpy-cross -march=armv7emsp fastmath.py`, or ship fastmath.py.',
+      'fastmath.mpy holds native armv7emsp code built for .mpy 6.1 (MicroPython 1.20–1.21); this board runs .mpy 6.3 (MicroPython 1.23 and later). ' +
+        'Native code must match the sub-version exactly (bytecode would have loaded). ' +
+        'Fix: recompile with mpy-cross from MicroPython 1.23 or later: `mpy-cross -march=armv7emsp fastmath.py`, or ship fastmath.py.',
     );
     expect(verdict.fix).toBe('recompile with mpy-cross from MicroPython 1.23 or later: `mpy-cross -march=armv7emsp fastmath.py`, or ship fastmath.py.');
   });
@@ -198,8 +203,11 @@ describe('a board without _mpy', () => {
     const maybe = judgeMpy('old.mpy', v2, { mpy: null, firmwareVersion: '1.9.2' });
     expect(maybe).toMatchObject({ loadable: true, inferred: true });
     expect(maybe.fix).toBe('ship old.py.');
-    expect(judge('greet.bytecode.v1.27.0.mpy', { mpy: null, firmwareVersion: '1.9.2' }))
-      .toMatchObject({ loadable: false, error: 'incompatible .mpy file', inferred: true });
+    expect(judge('greet.bytecode.v1.27.0.mpy', { mpy: null, firmwareVersion: '1.9.2' })).toMatchObject({
+      loadable: false,
+      error: 'incompatible .mpy file',
+      inferred: true,
+    });
   });
 
   it('1.9.3–1.10 → .mpy 3, 1.11 → .mpy 4', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { boardHash } from '../../protocol/board-hash';
-import { planSync, type LocalFile, type PlanEntry, type RemoteIndex } from '../../protocol/plan';
+import { planSync, type LocalFile, type PlanEntry, type RemoteIndex } from '../../protocol/plan/plan';
 import { fakeProbe } from '../helpers/probes';
 
 const corpus = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/mpy-corpus/files/${name}`, import.meta.url)));
@@ -51,16 +51,32 @@ describe('planSync', () => {
   });
 
   it('removes a .py on the board that would shadow the .mpy being sent, and leftovers of interrupted transfers', () => {
-    const index: RemoteIndex = { algo: 'sha256', files: [{ path: 'lib/greet.py', size: 10, fingerprint: null }, { path: 'lib/x.py~mps', size: 3, fingerprint: null }], dirs: ['lib'] };
+    const index: RemoteIndex = {
+      algo: 'sha256',
+      files: [
+        { path: 'lib/greet.py', size: 10, fingerprint: null },
+        { path: 'lib/x.py~mps', size: 3, fingerprint: null },
+      ],
+      dirs: ['lib'],
+    };
     const plan = planSync({ local: project.slice(1, 2), board: fakeProbe(4870), index, dest: '' });
     const e = byFile(plan.entries);
     expect(e.get('lib/greet.py')).toMatchObject({ action: 'delete' });
-    expect(e.get('lib/greet.py')?.action === 'delete' && e.get('lib/greet.py')).toMatchObject({ reason: expect.stringMatching(/imports greet\.py before greet\.mpy/) });
+    expect(e.get('lib/greet.py')?.action === 'delete' && e.get('lib/greet.py')).toMatchObject({
+      reason: expect.stringMatching(/imports greet\.py before greet\.mpy/),
+    });
     expect(e.get('lib/x.py~mps')).toMatchObject({ action: 'delete' });
   });
 
   it('with --delete removes board files under the destination that are not in the source, and nothing else', () => {
-    const index: RemoteIndex = { algo: 'sha256', files: [{ path: '/app/old.py', size: 5, fingerprint: null }, { path: '/app/main.py', size: 1, fingerprint: null }], dirs: ['/app'] };
+    const index: RemoteIndex = {
+      algo: 'sha256',
+      files: [
+        { path: '/app/old.py', size: 5, fingerprint: null },
+        { path: '/app/main.py', size: 1, fingerprint: null },
+      ],
+      dirs: ['/app'],
+    };
     const keep = planSync({ local: project.slice(0, 1), board: fakeProbe(4870), index, dest: '/app' });
     expect(keep.entries.some((e) => e.action === 'delete')).toBe(false);
     const del = planSync({ local: project.slice(0, 1), board: fakeProbe(4870), index, dest: '/app', deleteExtraneous: true });
@@ -68,7 +84,17 @@ describe('planSync', () => {
   });
 
   it('sends only .py sources to a board without .mpy support, and explains', () => {
-    const plan = planSync({ local: project.filter((f) => !f.relative.includes('/')).concat([{ relative: 'greet.mpy', bytes: corpus('greet.bytecode.v1.27.0.mpy') }, { relative: 'greet.py', bytes: text('x=1\n') }]), board: fakeProbe(null), index: emptyIndex, dest: '' });
+    const plan = planSync({
+      local: project
+        .filter((f) => !f.relative.includes('/'))
+        .concat([
+          { relative: 'greet.mpy', bytes: corpus('greet.bytecode.v1.27.0.mpy') },
+          { relative: 'greet.py', bytes: text('x=1\n') },
+        ]),
+      board: fakeProbe(null),
+      index: emptyIndex,
+      dest: '',
+    });
     const e = byFile(plan.entries);
     expect(e.get('greet.py')?.action).toBe('upload');
     expect(plan.substitutions[0]).toMatchObject({ file: 'greet.mpy', instead: 'greet.py' });
@@ -92,7 +118,15 @@ describe('planSync', () => {
   });
 
   it('refuses names with control characters and .py files that are not UTF-8', () => {
-    const plan = planSync({ local: [{ relative: 'a\nb.py', bytes: text('x') }, { relative: 'latin.py', bytes: Uint8Array.from([0x23, 0xe9, 0x0a]) }], board: fakeProbe(4870), index: emptyIndex, dest: '' });
+    const plan = planSync({
+      local: [
+        { relative: 'a\nb.py', bytes: text('x') },
+        { relative: 'latin.py', bytes: Uint8Array.from([0x23, 0xe9, 0x0a]) },
+      ],
+      board: fakeProbe(4870),
+      index: emptyIndex,
+      dest: '',
+    });
     const e = byFile(plan.entries);
     expect(e.get('a\nb.py')).toMatchObject({ action: 'refuse', explanation: expect.stringMatching(/control character/) });
     expect(e.get('latin.py')).toMatchObject({ action: 'refuse', explanation: expect.stringMatching(/not UTF-8/) });

@@ -47,7 +47,7 @@ describe('RawRepl.enter', () => {
     });
   }
 
-  it("the Ctrl-D after the question lost: the board waits in raw-paste mode; enter gives up on the answer, still has time, and gets in", async () => {
+  it('the Ctrl-D after the question lost: the board waits in raw-paste mode; enter gives up on the answer, still has time, and gets in', async () => {
     // Host bytes: `\r\x03` (0, 1), then `\r\x01\x05A\x01\x04` (2–7).
     const board = new FakeBoard({ run: printer, dropHostByte: (index) => index === 7 });
     const repl = new RawRepl(board, { drainMs: 20 });

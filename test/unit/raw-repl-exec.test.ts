@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BoardError,
-  BoardResetError,
-  RawRepl,
-  RawReplProtocolError,
-  RawReplTimeoutError,
-  TransportClosedError,
-} from '../../protocol/repl';
+import { BoardError, BoardResetError, RawRepl, RawReplProtocolError, RawReplTimeoutError, TransportClosedError } from '../../protocol/repl';
 import { FakeBoard, traceback, type FakeBoardOptions, type FakeProgram } from '../helpers/fake-board';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -77,7 +70,7 @@ describe('RawRepl.exec', () => {
   it('gives the same results whatever way the board output is chunked', async () => {
     const outcomes: string[] = [];
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const chunking of ['whole', 'bytes', { random }] as const) {
       const { repl } = await connect({ chunking, window: 32 });
       const results = [await repl.exec('print(1)'), await repl.exec('boom'), await repl.exec(bigCode(300)), await repl.exec('bad utf8')];
@@ -90,11 +83,7 @@ describe('RawRepl.exec', () => {
   it('framing: stdout holding \\x04 is recovered from where the reply really ends, and the session stays in sync', async () => {
     const { repl } = await connect({
       run: (code) =>
-        code === 'eot'
-          ? { stdout: 'a\x04b\x04c' }
-          : code === 'eot-boom'
-            ? { stdout: 'x\x04y', error: traceback('ValueError', 'v') }
-            : { stdout: 'plain' },
+        code === 'eot' ? { stdout: 'a\x04b\x04c' } : code === 'eot-boom' ? { stdout: 'x\x04y', error: traceback('ValueError', 'v') } : { stdout: 'plain' },
     });
     const streamed: number[] = [];
     const clean = await repl.exec('eot', { onStdout: (b) => streamed.push(...b) });
@@ -175,7 +164,10 @@ describe('raw-paste flow control', () => {
     expect(result.error).toContain('SyntaxError: invalid syntax');
     const sent = board.hostWrites.slice(2).reduce((n, w) => n + w.length, 0);
     expect(sent).toBeLessThan(3 + 2_000); // it did not send everything
-    const eofs = board.hostWrites.slice(2).flatMap((w) => [...w]).filter((b) => b === 0x04);
+    const eofs = board.hostWrites
+      .slice(2)
+      .flatMap((w) => [...w])
+      .filter((b) => b === 0x04);
     expect(eofs).toEqual([0x04]); // exactly one, or the board would soft-reset on a second one
     expect(await repl.run('echo:next')).toBe('next');
     expect(board.softResets).toBe(0);
@@ -228,7 +220,7 @@ describe('fallback without raw-paste', () => {
     expect(modern.board.softResets).toBe(0);
   });
 
-  it('thenFreshHeapIfPlain with the code\'s own Ctrl-D lost: the second one ends the code, no reset comes, and the next exec enters again and resets', async () => {
+  it("thenFreshHeapIfPlain with the code's own Ctrl-D lost: the second one ends the code, no reset comes, and the next exec enters again and resets", async () => {
     let armed = false;
     const plain = await connect({ rawPaste: 'old-firmware', dropHostByte: (_, byte) => (armed && byte === 0x04 ? ((armed = false), true) : false) });
     await plain.repl.run('echo:x');
@@ -241,7 +233,7 @@ describe('fallback without raw-paste', () => {
     expect(plain.board.hostWrites.slice(writes).some((w) => w.length === 2 && w[0] === 0x0d && w[1] === 0x03)).toBe(true); // entered again
   }, 10_000);
 
-  it("a board answering R\\x00 falls back to plain raw mode", async () => {
+  it('a board answering R\\x00 falls back to plain raw mode', async () => {
     const { board, repl } = await connect({ rawPaste: 'declines' });
     expect(await repl.run('echo:plain')).toBe('plain');
     expect(await repl.run('echo:again')).toBe('again');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { planSync, type LocalFile } from '../../protocol/plan';
-import { FAIL_MARK, DONE_MARK } from '../../protocol/python/snippets-fs';
+import { planSync, type LocalFile } from '../../protocol/plan/plan';
+import { FAIL_MARK, DONE_MARK } from '../../protocol/transfer/write-program';
 import type { ExecResult, RawRepl } from '../../protocol/repl';
-import { describeFailure, executePlan } from '../../protocol/sync';
+import { describeFailure, executePlan } from '../../protocol/transfer';
 import { fakeProbe } from '../helpers/probes';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -46,7 +46,9 @@ describe('executePlan retries a file that arrived damaged, once', () => {
     const outcome = await executePlan(repl, plan, contents, board);
     expect(outcome.uploaded).toEqual(['a.py']);
     const expected = (plan.entries.find((e) => e.action === 'upload' && e.file === 'b.py') as { fingerprint: string }).fingerprint;
-    expect(outcome.failed).toEqual([{ file: 'b.py', error: `mpysync: b.py arrived damaged (fingerprint 0badf00d, expected ${expected}); nothing was replaced` }]);
+    expect(outcome.failed).toEqual([
+      { file: 'b.py', error: `mpysync: b.py arrived damaged (fingerprint 0badf00d, expected ${expected}); nothing was replaced` },
+    ]);
     expect(programs).toHaveLength(2);
   });
 

@@ -4,13 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateBenchProject } from '../../bench/project';
 import { boardHash } from '../../protocol/board-hash';
-import type { Plan } from '../../protocol/plan';
-import type { BoardProbe } from '../../protocol/probe';
+import type { Plan } from '../../protocol/plan/plan';
+import type { BoardProbe } from '../../protocol/probe/probe';
 import { pyBytes } from '../../protocol/python/literal';
-import { dataExpressionLength } from '../../protocol/python/snippets-fs';
+import { dataExpressionLength, writeCleanup, writePrelude } from '../../protocol/transfer/write-program';
 
 const dataLiteral = (data: Uint8Array, asciiOnly: boolean) => pyBytes(data, { asciiOnly });
-import { buildCommands, explainBoardError, transferSettings, type Command, type TransferSettings } from '../../protocol/sync';
+import { buildCommands, explainBoardError, transferSettings, type Command, type TransferSettings } from '../../protocol/transfer';
 
 /** Python's reading of a bytes literal body (the escapes dataLiteral and base64 use). */
 function decodeBytesLiteral(text: string, at: number): { bytes: Uint8Array; end: number } {
@@ -28,10 +28,10 @@ function decodeBytesLiteral(text: string, at: number): { bytes: Uint8Array; end:
       continue;
     }
     const e = text[i + 1]!;
-    if (e === 'n') out.push(10), (i += 2);
-    else if (e === 'r') out.push(13), (i += 2);
-    else if (e === "'" || e === '\\') out.push(e.charCodeAt(0)), (i += 2);
-    else if (e === 'x') out.push(parseInt(text.slice(i + 2, i + 4), 16)), (i += 4);
+    if (e === 'n') (out.push(10), (i += 2));
+    else if (e === 'r') (out.push(13), (i += 2));
+    else if (e === "'" || e === '\\') (out.push(e.charCodeAt(0)), (i += 2));
+    else if (e === 'x') (out.push(parseInt(text.slice(i + 2, i + 4), 16)), (i += 4));
     else if (/[0-7]/.test(e)) {
       let j = i + 1;
       while (j < i + 4 && /[0-7]/.test(text[j] ?? '')) j++;
@@ -115,27 +115,97 @@ function planFor(files: Array<{ relative: string; bytes: Uint8Array }>, mkdirs: 
     substitutions: [],
     blockers: [],
     uploadBytes: files.reduce((n, f) => n + f.bytes.length, 0),
-    entries: files.map((f) => ({ action: 'upload', file: f.relative, remote: f.relative, size: f.bytes.length, fingerprint: boardHash(f.bytes, 'sha256'), reason: 'new' })),
+    entries: files.map((f) => ({
+      action: 'upload',
+      file: f.relative,
+      remote: f.relative,
+      size: f.bytes.length,
+      fingerprint: boardHash(f.bytes, 'sha256'),
+      reason: 'new',
+    })),
   } as Plan;
 }
 
 function checkRoundTrip(files: Array<{ relative: string; bytes: Uint8Array }>, settings: TransferSettings): Command[] {
   const plan = planFor(files);
   const commands = buildCommands(plan, new Map(files.map((f) => [f.relative, f.bytes])), settings);
-  const { files: landed, done } = replay(commands, new Map(plan.entries.map((e) => [(e as { file: string }).file, (e as { fingerprint: string }).fingerprint])));
+  const { files: landed, done } = replay(
+    commands,
+    new Map(plan.entries.map((e) => [(e as { file: string }).file, (e as { fingerprint: string }).fingerprint])),
+  );
   expect(done).toEqual(files.map((_, i) => i));
   for (const f of files) expect(Buffer.from(landed.get(f.relative)!).equals(Buffer.from(f.bytes))).toBe(true);
   expect(commands.flatMap((c) => c.finishing.map((f) => f.tag))).toEqual(files.map((_, i) => i));
   return commands;
 }
 
-const DEFLATE: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
-const BINASCII_ONLY: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
-const NEITHER: TransferSettings = { commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
-const OLD_ASCII: TransferSettings = { commandBytes: 4096, programBytes: 4096, windowBits: null, asciiOnly: true, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
-const MICROBIT: TransferSettings = { commandBytes: 384, programBytes: 384, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: false, rename: false, hash: 'adler32' };
+const DEFLATE: TransferSettings = {
+  commandBytes: 32 * 1024,
+  programBytes: 32 * 1024,
+  windowBits: 15,
+  asciiOnly: false,
+  base64: true,
+  feed: false,
+  freshHeap: false,
+  rename: true,
+  hash: 'sha256',
+};
+const BINASCII_ONLY: TransferSettings = {
+  commandBytes: 32 * 1024,
+  programBytes: 32 * 1024,
+  windowBits: null,
+  asciiOnly: false,
+  base64: true,
+  feed: false,
+  freshHeap: false,
+  rename: true,
+  hash: 'sha256',
+};
+const NEITHER: TransferSettings = {
+  commandBytes: 32 * 1024,
+  programBytes: 32 * 1024,
+  windowBits: null,
+  asciiOnly: false,
+  base64: false,
+  feed: false,
+  freshHeap: false,
+  rename: true,
+  hash: 'sha256',
+};
+const OLD_ASCII: TransferSettings = {
+  commandBytes: 4096,
+  programBytes: 4096,
+  windowBits: null,
+  asciiOnly: true,
+  base64: true,
+  feed: false,
+  freshHeap: false,
+  rename: true,
+  hash: 'sha256',
+};
+const MICROBIT: TransferSettings = {
+  commandBytes: 384,
+  programBytes: 384,
+  windowBits: null,
+  asciiOnly: false,
+  base64: false,
+  feed: false,
+  freshHeap: false,
+  rename: false,
+  hash: 'adler32',
+};
 const MICROBIT_FEED: TransferSettings = { ...MICROBIT, commandBytes: 565, programBytes: 1813, feed: true, freshHeap: true, rename: false, hash: 'adler32' };
-const SMALL_DEFLATE: TransferSettings = { commandBytes: 2048, programBytes: 2048, windowBits: 9, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' };
+const SMALL_DEFLATE: TransferSettings = {
+  commandBytes: 2048,
+  programBytes: 2048,
+  windowBits: 9,
+  asciiOnly: false,
+  base64: true,
+  feed: false,
+  freshHeap: false,
+  rename: true,
+  hash: 'sha256',
+};
 
 describe('pyBytes: the transfer bytes literal', () => {
   it('reads back as the same bytes, is as long as dataExpressionLength says, and holds no raw REPL control byte or line end', () => {
@@ -235,6 +305,29 @@ describe('buildCommands', () => {
     expect(Buffer.from(commands[commands.length - 1]!.source).toString('latin1')).toMatch(/globals\(\)\.pop\(_n,None\)[\s\S]*gc\.collect\(\)\n$/);
   });
 
+  it('the cleanup forgets exactly the helpers each prelude defines (derived, never listed by hand)', () => {
+    const forgotten = (o: Parameters<typeof writePrelude>[0]) =>
+      /\(([^)]*)\)/
+        .exec(Buffer.from(writeCleanup(o)).toString('latin1'))![1]!
+        .replace(/'/g, '')
+        .split(',')
+        .sort()
+        .join(' ');
+    expect(forgotten({ deflate: true, base64: true, folders: true, rename: true, hash: 'sha256' })).toBe('_B _D _R _a _c _f _fin _hf _hl _m _mk _o _s _tp _z');
+    expect(forgotten({ deflate: false, base64: false, feed: true, folders: false, rename: false, hash: 'adler32' })).toBe(
+      '_G _K _T _U _f _fin _hf _o _r _tp _w',
+    );
+    // Every helper the prelude's own code calls or reads is one it defined, so none is left behind.
+    for (const o of [
+      { deflate: true, base64: true },
+      { deflate: false, base64: true, feed: true, hash: 'adler32' as const, rename: false },
+    ]) {
+      const prelude = Buffer.from(writePrelude(o)).toString('latin1');
+      const used = new Set(prelude.match(/\b_[A-Za-z]\w*/g));
+      for (const name of used) expect(forgotten(o).split(' ')).toContain(name);
+    }
+  });
+
   // The browser and Node run this same pure code: these bytes are what both must send.
   it('makes exactly these bytes for a small fixed plan', () => {
     const enc = new TextEncoder();
@@ -251,7 +344,7 @@ describe('buildCommands', () => {
       for (const c of commands) hash.update(c.source);
       return { commands: commands.map((c) => c.source.length), sha256: hash.digest('hex') };
     };
-    expect(digest(DEFLATE)).toEqual({ commands: [2057], sha256: 'bbee330d014cb23ac5bd18b85078689aa9ce1126fbde0effc9183e02f145b9cd' });
+    expect(digest(DEFLATE)).toEqual({ commands: [2106], sha256: 'b89f4b7d100c31aff7b3b49c9115c177b3353364bdafc65dec595f7aa8317c4e' });
     expect(digest(MICROBIT)).toEqual({ commands: [298, 161, 547, 279, 370, 339], sha256: '77bec1f1e044f85aea9142822ea6d85a4e6ee210da4fedaac727520462b1edad' });
     expect(digest(MICROBIT_FEED)).toEqual({ commands: [1751, 401], sha256: '5a4541aeb13fc1724df67339b205389977100ce3613a7529f15d532e60f33db0' });
     // The write steps themselves, readable (everything after the prelude's last definition).
@@ -270,14 +363,48 @@ describe('buildCommands', () => {
 
 describe('transferSettings', () => {
   const probe = (memFree: number | null, features: Partial<BoardProbe['features']>): BoardProbe =>
-    ({ memFree, fs: { rename: true }, features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, ...features } }) as BoardProbe;
+    ({
+      memFree,
+      fs: { rename: true },
+      features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, ...features },
+    }) as BoardProbe;
 
   it('sizes commands and the window by free RAM, and picks the decoders the board has', () => {
-    expect(transferSettings(probe(135_000_000, {}))).toEqual({ commandBytes: 32 * 1024, programBytes: 32 * 1024, windowBits: 15, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' });
+    expect(transferSettings(probe(135_000_000, {}))).toEqual({
+      commandBytes: 32 * 1024,
+      programBytes: 32 * 1024,
+      windowBits: 15,
+      asciiOnly: false,
+      base64: true,
+      feed: false,
+      freshHeap: false,
+      rename: true,
+      hash: 'sha256',
+    });
     // An ESP32 with ~110 KB free: an 8 KB window, 18 KB commands.
-    expect(transferSettings(probe(110_000, {}))).toEqual({ commandBytes: 17_992, programBytes: 22_000, windowBits: 13, asciiOnly: false, base64: true, feed: false, freshHeap: false, rename: true, hash: 'sha256' });
+    expect(transferSettings(probe(110_000, {}))).toEqual({
+      commandBytes: 17_992,
+      programBytes: 22_000,
+      windowBits: 13,
+      asciiOnly: false,
+      base64: true,
+      feed: false,
+      freshHeap: false,
+      rename: true,
+      hash: 'sha256',
+    });
     // Firmware without raw-paste (the whole program sits in RAM before it compiles), no decoders.
-    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({ commandBytes: 565, programBytes: 1813, windowBits: null, asciiOnly: false, base64: false, feed: false, freshHeap: true, rename: true, hash: 'sha256' });
+    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({
+      commandBytes: 565,
+      programBytes: 1813,
+      windowBits: null,
+      asciiOnly: false,
+      base64: false,
+      feed: false,
+      freshHeap: true,
+      rename: true,
+      hash: 'sha256',
+    });
     // The micro:bit: the same, and its programs can read the console: files are fed as raw bytes.
     expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false, consoleInput: true })).feed).toBe(true);
     // deflate beats feeding raw bytes.

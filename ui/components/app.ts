@@ -149,11 +149,15 @@ export class MpysyncApp extends LitElement {
       <section aria-labelledby="boards-title">
         <div class="boards-head">
           <h2 id="boards-title"><span class="step" aria-hidden="true">3</span>Check the plan and sync</h2>
-          <button class="primary" ?disabled=${!canSyncAll} @click=${() => emit(this, 'mps-sync-all')}>Sync all boards${connected.length ? ` (${connected.length})` : ''}</button>
+          <button class="primary" ?disabled=${!canSyncAll} @click=${() => emit(this, 'mps-sync-all')}>
+            Sync all boards${connected.length ? ` (${connected.length})` : ''}
+          </button>
         </div>
-        ${v.boards.length
-          ? html`<div class="boards">${v.boards.map((b) => html`<mps-board-card .board=${b} ?hasProject=${v.project.name !== null}></mps-board-card>`)}</div>`
-          : html`<p class="empty">No board yet. Plug one in and press “Connect a board”, or try the virtual board.</p>`}
+        ${
+          v.boards.length
+            ? html`<div class="boards">${v.boards.map((b) => html`<mps-board-card .board=${b} ?hasProject=${v.project.name !== null}></mps-board-card>`)}</div>`
+            : html`<p class="empty">No board yet. Plug one in and press “Connect a board”, or try the virtual board.</p>`
+        }
       </section>
       <section>
         <mps-log-panel .entries=${v.log} .copied=${v.copyStatus}></mps-log-panel>

@@ -88,14 +88,15 @@ export class LogPanel extends LitElement {
     return html`
       <div class="bar">
         <h2 id="log-title">Log</h2>
-        <label><input type="checkbox" .checked=${this.showDetails} @change=${(e: Event) => (this.showDetails = (e.target as HTMLInputElement).checked)} /> Show protocol details</label>
+        <label
+          ><input type="checkbox" .checked=${this.showDetails} @change=${(e: Event) => (this.showDetails = (e.target as HTMLInputElement).checked)} /> Show
+          protocol details</label
+        >
         <button @click=${() => emit(this, 'mps-copy-log')}>Copy log</button>
         <span class="copied" role="status">${this.copied ?? ''}</span>
       </div>
       <ol aria-labelledby="log-title" tabindex="0">
-        ${shown.map(
-          (e) => html`<li class=${e.level}><span class="time">${clock(e.at)}</span> <span class="source">[${e.source}]</span> ${e.text}</li>`,
-        )}
+        ${shown.map((e) => html`<li class=${e.level}><span class="time">${clock(e.at)}</span> <span class="source">[${e.source}]</span> ${e.text}</li>`)}
       </ol>
     `;
   }

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { Plan } from '../../protocol/plan';
+import type { Plan } from '../../protocol/plan/plan';
 import { planRows, type RowAction } from '../plan-rows';
 import type { SyncProgress } from '../state/views';
 import { sharedStyles } from './shared-styles';
@@ -133,7 +133,9 @@ export class PlanTable extends LitElement {
     return html`
       ${this.plan.blockers.map((b) => html`<p class="blockers" role="alert">${b}</p>`)}
       <table>
-        <caption>${this.caption}</caption>
+        <caption>
+          ${this.caption}
+        </caption>
         <thead>
           <tr>
             <th scope="col">File</th>
@@ -157,7 +159,13 @@ export class PlanTable extends LitElement {
               </tr>
             `,
           )}
-          ${rows.length === 0 ? html`<tr><td colspan="4" class="muted">The folder has no files to send.</td></tr>` : nothing}
+          ${
+            rows.length === 0
+              ? html`<tr>
+                  <td colspan="4" class="muted">The folder has no files to send.</td>
+                </tr>`
+              : nothing
+          }
         </tbody>
       </table>
     `;

@@ -73,10 +73,16 @@ export class RunPython extends LitElement {
         <input id="code" name="code" autocomplete="off" spellcheck="false" placeholder="import os; print(os.listdir())" ?disabled=${this.disabled} />
         <button type="submit" ?disabled=${this.disabled}>Run</button>
       </form>
-      ${last
-        ? html`<pre class="output" aria-live="polite" aria-label="Output of the last run"><span class="prompt">&gt;&gt;&gt; ${last.code}  (${formatMs(last.ms)})</span>
+      ${
+        last
+          ? html`<pre
+              class="output"
+              aria-live="polite"
+              aria-label="Output of the last run"
+            ><span class="prompt">&gt;&gt;&gt; ${last.code}  (${formatMs(last.ms)})</span>
 ${last.output}${last.error ? html`<span class="error">${last.error}</span>` : nothing}</pre>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 

@@ -2,7 +2,7 @@
  * The page's state: connected boards, the chosen project folder, the log. Components get its
  * `view` (immutable data) and raise events; ui/main.ts turns those events into calls here.
  */
-import type { LocalFile } from '../../protocol/plan';
+import type { LocalFile } from '../../protocol/plan/plan';
 import { BoardController, type OpenedLink } from './board-controller';
 import type { FolderContents } from './folder-reader';
 import { Observable } from './observable';

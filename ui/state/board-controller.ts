@@ -3,11 +3,11 @@
  * board action is queued, so a click during a sync waits instead of interleaving on the wire.
  * All protocol work is delegated to protocol/ (probe, plan, sync); this file only keeps score.
  */
-import { probeAndPlan } from '../../protocol/board-session';
-import type { LocalFile } from '../../protocol/plan';
-import { probeBoard } from '../../protocol/probe';
+import { probeAndPlan } from '../../protocol/session/probe-and-plan';
+import type { LocalFile } from '../../protocol/plan/plan';
+import { probeBoard } from '../../protocol/probe/probe';
 import { decodeLenient, RawRepl } from '../../protocol/repl';
-import { executePlan, type SyncEvent, type SyncOutcome } from '../../protocol/sync';
+import { executePlan, type SyncEvent, type SyncOutcome } from '../../protocol/transfer';
 import type { Transport } from '../../protocol/transport';
 import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './views';
 

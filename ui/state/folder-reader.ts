@@ -4,9 +4,8 @@
  * Leaves out what never belongs on a board, like the CLI does (device/project-files.ts).
  */
 import ignore from 'ignore';
-import { ALWAYS_IGNORED, IGNORE_FILE } from '../../protocol/project-rules';
-import type { LocalFile } from '../../protocol/plan';
-
+import { ALWAYS_IGNORED, IGNORE_FILE } from '../../protocol/plan/project-rules';
+import type { LocalFile } from '../../protocol/plan/plan';
 
 export interface FolderContents {
   name: string;

@@ -2,8 +2,8 @@
  * What the page shows, as plain immutable data. The stores build these; the components render them
  * and never see a RawRepl or a Transport.
  */
-import type { Plan } from '../../protocol/plan';
-import type { BoardProbe } from '../../protocol/probe';
+import type { Plan } from '../../protocol/plan/plan';
+import type { BoardProbe } from '../../protocol/probe/probe';
 
 export type BoardKind = 'serial' | 'virtual';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listRemote, readRemote, removeRemote } from '../../../protocol/board-ops';
+import { listRemote, readRemote, removeRemote } from '../../../protocol/board-ops/board-ops';
 import { BoardError } from '../../../protocol/repl';
 import { EXIT_SOME_FAILED } from '../exit-codes';
 import { printJson } from '../output';
@@ -37,17 +37,20 @@ export function register(program: Command): void {
     },
   );
 
-  addPortOption(program.command('rm <path>').description('remove a file (or, with -r, a folder) on the board').option('-r, --recursive', 'remove folders and what they hold')).action(
-    async (path: string, opts: { port: string; recursive?: boolean }) => {
-      await withBoard(opts.port, async (board) => {
-        try {
-          await removeRemote(board.repl, path, opts.recursive ?? false);
-        } catch (error) {
-          if (!(error instanceof BoardError)) throw error;
-          process.stderr.write(`mpysync: could not remove ${path} on ${board.label}: ${error.exceptionType}: ${error.exceptionMessage}\n`);
-          process.exitCode = EXIT_SOME_FAILED;
-        }
-      });
-    },
-  );
+  addPortOption(
+    program
+      .command('rm <path>')
+      .description('remove a file (or, with -r, a folder) on the board')
+      .option('-r, --recursive', 'remove folders and what they hold'),
+  ).action(async (path: string, opts: { port: string; recursive?: boolean }) => {
+    await withBoard(opts.port, async (board) => {
+      try {
+        await removeRemote(board.repl, path, opts.recursive ?? false);
+      } catch (error) {
+        if (!(error instanceof BoardError)) throw error;
+        process.stderr.write(`mpysync: could not remove ${path} on ${board.label}: ${error.exceptionType}: ${error.exceptionMessage}\n`);
+        process.exitCode = EXIT_SOME_FAILED;
+      }
+    });
+  });
 }

@@ -1,9 +1,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import {
-  decodeBoardMpy, headerToJson, judgeMpy, parseMpyHeader, parseMpyValue, parseRelease, type BoardTarget,
-} from '../../../protocol/mpy';
+import { decodeBoardMpy, headerToJson, judgeMpy, parseMpyHeader, parseMpyValue, parseRelease, type BoardTarget } from '../../../protocol/mpy';
 import { MpysyncError } from '../../../protocol/errors';
 import { collectFiles } from '../../local-files';
 import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes';

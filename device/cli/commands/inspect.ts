@@ -2,13 +2,25 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import {
-  headerToJson, judgeMpy, KNOWN_BOARDS, mpyVersionLabel, parseMpyHeader, releasesForMpy, rv32ExtensionNames,
-  type MpyHeader, type NotMpy,
+  headerToJson,
+  judgeMpy,
+  KNOWN_BOARDS,
+  mpyVersionLabel,
+  parseMpyHeader,
+  releasesForMpy,
+  rv32ExtensionNames,
+  type MpyHeader,
+  type NotMpy,
 } from '../../../protocol/mpy';
 import { collectFiles } from '../../local-files';
 import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes';
 
-interface BoardOutcome { name: string; mpy: number; firmware: string; error: string | null }
+interface BoardOutcome {
+  name: string;
+  mpy: number;
+  firmware: string;
+  error: string | null;
+}
 
 export function register(program: Command): void {
   program
@@ -22,7 +34,7 @@ export function register(program: Command): void {
         const header = parseMpyHeader(file.bytes);
         const boards: BoardOutcome[] = KNOWN_BOARDS.map((board) => {
           const verdict = judgeMpy(basename(file.path), file.bytes, { mpy: board.mpy, smallIntBits: board.smallIntBits, firmwareVersion: board.firmware });
-          return { name: board.name, mpy: board.mpy, firmware: board.firmware, error: verdict.loadable ? null : verdict.error ?? 'does not load' };
+          return { name: board.name, mpy: board.mpy, firmware: board.firmware, error: verdict.loadable ? null : (verdict.error ?? 'does not load') };
         });
         return { file: file.path, header, boards };
       });
@@ -50,7 +62,8 @@ function describeReport(file: string, header: MpyHeader | NotMpy, boards: BoardO
     ['header', hex],
     ['version', `.mpy ${mpyVersionLabel(header.version, header.subVersion)} (MicroPython ${releasesForMpy(header.version, header.subVersion)})`],
   ];
-  if (header.featureFlags !== null) rows.push(['flags', `0x${header.featureFlags.toString(16)}${header.version >= 4 && header.featureFlags & 2 ? ' (unicode)' : ''}`]);
+  if (header.featureFlags !== null)
+    rows.push(['flags', `0x${header.featureFlags.toString(16)}${header.version >= 4 && header.featureFlags & 2 ? ' (unicode)' : ''}`]);
   rows.push(['code', header.nativeCode ? `native ${header.archName}` : 'bytecode only']);
   if (header.hasArchFlagsField) rows.push(['arch flags', `${header.archFlags} (${rv32ExtensionNames(header.archFlags)})`]);
   rows.push(['small ints', `${header.smallIntBits}-bit`]);

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { probeBoard, type BoardProbe } from '../../../protocol/probe';
+import { probeBoard, type BoardProbe } from '../../../protocol/probe/probe';
 import { colours as c, formatBytes, printJson } from '../output';
 import { addPortOption, withBoard } from '../with-board';
 
 export function describeProbe(port: string, p: BoardProbe): string {
-  const abi = p.mpy ? `.mpy ${p.mpy.label} (loads files from MicroPython ${p.mpy.releases})` : c.yellow('no .mpy support reported (no sys.implementation._mpy): ship .py files');
+  const abi = p.mpy
+    ? `.mpy ${p.mpy.label} (loads files from MicroPython ${p.mpy.releases})`
+    : c.yellow('no .mpy support reported (no sys.implementation._mpy): ship .py files');
   const features = Object.entries(p.features)
     .map(([k, v]) => (v ? c.green(k) : c.dim(`no ${k}`)))
     .join(', ');

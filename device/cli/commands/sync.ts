@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type { Plan } from '../../../protocol/plan';
-import type { SyncEvent } from '../../../protocol/sync';
+import type { Plan } from '../../../protocol/plan/plan';
+import type { SyncEvent } from '../../../protocol/transfer';
 import { listPorts } from '../../ports';
 import { readProject, type Project } from '../../project-files';
 import { syncOneBoard, type BoardReport } from '../../sync-runner';
@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .command('plan <dir>')
     .description('dry run: what a sync would do on the board, file by file, with reasons')
     .option('-p, --port <port>', 'serial port path, "auto" or "virtual"', collect, [])
-    .option('--dest <dir>', 'folder on the board to sync into (default: the board\'s current folder)', '')
+    .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)", '')
     .option('--delete', 'also plan removing board files under the destination that are not in the source')
     .option('--json', 'machine-readable output')
     .action((dir: string, opts: SyncCliOptions) => run(dir, opts, true));
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .description('send to the board what it can load and what changed; several --port (or --all) sync a classroom in parallel')
     .option('-p, --port <port>', 'serial port path, "auto" or "virtual"; repeat for several boards', collect, [])
     .option('--all', 'every MicroPython-looking port on this machine')
-    .option('--dest <dir>', 'folder on the board to sync into (default: the board\'s current folder)', '')
+    .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)", '')
     .option('--delete', 'remove board files under the destination that are not in the source')
     .option('--json', 'machine-readable output')
     .action((dir: string, opts: SyncCliOptions) => run(dir, opts, false));
@@ -60,8 +60,11 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
   const progress = dryRun || opts.json ? null : new Progress(ports);
   const reports = await Promise.all(
     ports.map((port, i) =>
-      syncOneBoard(port, project, { dest, deleteExtraneous: opts.delete ?? false, dryRun, notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`) }, (event) =>
-        progress?.update(i, event),
+      syncOneBoard(
+        port,
+        project,
+        { dest, deleteExtraneous: opts.delete ?? false, dryRun, notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`) },
+        (event) => progress?.update(i, event),
       ),
     ),
   );
@@ -92,7 +95,10 @@ function describeBoard(r: BoardReport, dryRun: boolean): string {
   for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.explanation}`);
   for (const f of r.failed) lines.push(`  ${c.red('failed')} ${f.file}: ${f.error}`);
   if (r.error) lines.push(`  ${c.red('error')} ${r.error}`);
-  else if (!dryRun) lines.push(`  ${r.uploaded.length} uploaded, ${r.skipped.length} unchanged, ${r.refused.length} refused, ${r.deleted.length} deleted · ${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytesSent)} on the wire, ${r.roundTrips} round trips, ${(r.ms / 1000).toFixed(1)} s`);
+  else if (!dryRun)
+    lines.push(
+      `  ${r.uploaded.length} uploaded, ${r.skipped.length} unchanged, ${r.refused.length} refused, ${r.deleted.length} deleted · ${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytesSent)} on the wire, ${r.roundTrips} round trips, ${(r.ms / 1000).toFixed(1)} s`,
+    );
   return lines.join('\n');
 }
 
@@ -100,7 +106,8 @@ function planTable(plan: Plan): string {
   const colour = { upload: c.green, skip: c.dim, refuse: c.red, delete: c.yellow } as const;
   const rows = plan.entries.map((e) => {
     const what = e.action === 'delete' ? e.remote : e.file;
-    const why = e.action === "refuse" ? `${e.error ? e.error + ": " : ""}${e.explanation}${e.fix && !e.explanation.includes(e.fix) ? " " + e.fix : ""}` : e.reason;
+    const why =
+      e.action === 'refuse' ? `${e.error ? e.error + ': ' : ''}${e.explanation}${e.fix && !e.explanation.includes(e.fix) ? ' ' + e.fix : ''}` : e.reason;
     return ['  ' + colour[e.action](e.action.padEnd(7)), what, why];
   });
   for (const b of plan.blockers) rows.push(['  ' + c.red('blocked'), '', b]);
@@ -130,7 +137,10 @@ class Progress {
   private readonly multi: cliProgress.MultiBar | null;
   constructor(private readonly ports: string[]) {
     this.multi = process.stderr.isTTY
-      ? new cliProgress.MultiBar({ format: '{port} |{bar}| {percentage}% {value}/{total} B {file}', stream: process.stderr, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.MultiBar(
+          { format: '{port} |{bar}| {percentage}% {value}/{total} B {file}', stream: process.stderr, hideCursor: true, clearOnComplete: false },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
   }
   update(i: number, event: SyncEvent): void {

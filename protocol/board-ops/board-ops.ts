@@ -1,26 +1,11 @@
-import { parsePyLiteral } from './python/parse-literal';
-import { listSnippet, readSnippet, removeSnippet } from './python/snippets-ops';
-import { BoardError, type Code, type ExecOptions, type RawRepl } from './repl';
+import { parsePyLiteral } from '../python/parse-literal';
+import { listSnippet, readSnippet, removeSnippet } from './ops-programs';
+import { runFreeingHeap, type RawRepl } from '../repl';
 
 export interface RemoteEntry {
   name: string;
   kind: 'file' | 'dir';
   size: number;
-}
-
-/**
- * `repl.run`, and when the board ran out of memory — a heap still holding earlier programs'
- * objects, as boards keep their globals until a reset — a soft reset to free it (in raw mode
- * main.py does not run) and one more try.
- */
-export async function runFreeingHeap(repl: RawRepl, code: Code, options: ExecOptions = {}): Promise<string> {
-  try {
-    return await repl.run(code, options);
-  } catch (error) {
-    if (!(error instanceof BoardError) || error.exceptionType !== 'MemoryError') throw error;
-    await repl.freshenHeap(); // unless the command's own trailing reset (thenFreshHeapIfPlain) did it
-    return repl.run(code, options);
-  }
 }
 
 export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEntry[]> {

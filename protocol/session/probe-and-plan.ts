@@ -1,12 +1,12 @@
-import { runFreeingHeap } from './board-ops';
-import { planSync, remotePath, type LocalFile, type Plan } from './plan';
-import { parseProbeOutput, type BoardProbe } from './probe';
-import { pySource } from './python/literal';
-import { indexSnippet } from './python/snippets-fs';
-import { PROBE_SNIPPET } from './python/snippets-probe';
-import { fetchRemoteIndex, parseIndexOutput } from './remote-index';
-import type { ExecMode, RawRepl } from './repl';
-import { transferSettings } from './sync';
+import { runFreeingHeap } from '../repl';
+import { planSync, remotePath, type LocalFile, type Plan } from '../plan/plan';
+import { parseProbeOutput, type BoardProbe } from '../probe/probe';
+import { pySource } from '../python/literal';
+import { indexSnippet } from '../board-index/index-program';
+import { PROBE_SNIPPET } from '../probe/probe-program';
+import { fetchRemoteIndex, parseIndexOutput } from '../board-index/board-index';
+import type { ExecMode, RawRepl } from '../repl';
+import { transferSettings } from '../transfer';
 
 const INDEX_MARK = '--mpysync-index--';
 
@@ -44,7 +44,8 @@ export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: P
     const stdout = await runFreeingHeap(repl, program, { timeoutMs: 60_000, freshHeapIfPlain: true });
     const at = stdout.indexOf(INDEX_MARK);
     probe = parseProbeOutput(at < 0 ? stdout : stdout.slice(0, at), repl.rawPaste === 'supported');
-    index = at < 0 ? await fetchRemoteIndex(repl, options.dest, candidates, folders, resetAfterIndex(probe)) : parseIndexOutput(stdout.slice(at + INDEX_MARK.length));
+    index =
+      at < 0 ? await fetchRemoteIndex(repl, options.dest, candidates, folders, resetAfterIndex(probe)) : parseIndexOutput(stdout.slice(at + INDEX_MARK.length));
   }
   const probeMs = options.probe ? 0 : Math.round(performance.now() - started);
   const plan = planSync({ local: files, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous });

@@ -1,10 +1,10 @@
-import { runFreeingHeap } from './board-ops';
-import type { HashAlgo } from './board-hash';
-import { MpysyncError } from './errors';
-import type { RemoteIndex } from './plan';
-import { parsePyLiteral } from './python/parse-literal';
-import { indexSnippet } from './python/snippets-fs';
-import type { ExecOptions, RawRepl } from './repl';
+import { runFreeingHeap } from '../repl';
+import type { HashAlgo } from '../board-hash';
+import { MpysyncError } from '../errors';
+import type { RemoteIndex } from '../plan/plan';
+import { parsePyLiteral } from '../python/parse-literal';
+import { indexSnippet } from './index-program';
+import type { ExecOptions, RawRepl } from '../repl';
 
 /**
  * One round trip: the files in `folders` (or, when null, every file under `dest`) with its size, and a fingerprint for those whose size

@@ -1,4 +1,4 @@
-import { pyStr } from './literal';
+import { pyStr } from '../python/literal';
 
 const OS = 'try:\n import os\nexcept ImportError:\n import uos as os\n';
 

@@ -1,7 +1,9 @@
-import { boardHash, type HashAlgo } from './board-hash';
-import { judgeMpy } from './mpy';
-import type { BoardProbe } from './probe';
-import { TEMP_SUFFIX } from './python/snippets-fs';
+import { boardHash, type HashAlgo } from '../board-hash';
+import { judgeMpy } from '../mpy';
+import type { BoardProbe } from '../probe/probe';
+
+/** Suffix of a file being written: never importable, never mistaken for a module. */
+export const TEMP_SUFFIX = '~mps';
 
 /** A file of the local project, path relative to the source folder with `/` separators. */
 export interface LocalFile {
@@ -74,8 +76,8 @@ function badNameReason(relative: string): string | null {
   if (relative.split('/').some((part) => part === '..' || part === '.' || part === '')) {
     return 'its path has a "..", "." or empty part, which could point outside the destination folder';
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x1f\x7f]/.test(relative)) return 'its name contains a control character (newline, tab, …), which board file systems and tools mishandle; rename it';
+  if (/[\x00-\x1f\x7f]/.test(relative))
+    return 'its name contains a control character (newline, tab, …), which board file systems and tools mishandle; rename it';
   if (relative.endsWith(TEMP_SUFFIX)) return `names ending in "${TEMP_SUFFIX}" are mpysync's temporary files`;
   return null;
 }
@@ -171,7 +173,13 @@ export function planSync(input: PlanInput): Plan {
     const there = remoteByPath.get(remote);
     const isSubstitute = substitutions.some((s) => s.instead === file.relative);
     if (there && there.size === file.bytes.length && there.fingerprint === fingerprint) {
-      entries.push({ action: 'skip', file: file.relative, remote, size: file.bytes.length, reason: isSubstitute ? 'unchanged (sent instead of the .mpy)' : 'unchanged' });
+      entries.push({
+        action: 'skip',
+        file: file.relative,
+        remote,
+        size: file.bytes.length,
+        reason: isSubstitute ? 'unchanged (sent instead of the .mpy)' : 'unchanged',
+      });
     } else {
       uploadBytes += file.bytes.length;
       entries.push({
@@ -196,7 +204,12 @@ export function planSync(input: PlanInput): Plan {
   }
   for (const f of index.files) {
     if (f.path.endsWith(TEMP_SUFFIX)) deletions.set(f.path, 'left over from an interrupted transfer');
-    else if (input.deleteExtraneous && !planned.has(f.path) && !deletions.has(f.path) && ![...localByRelative.keys()].some((r) => remotePath(dest, r) === f.path)) {
+    else if (
+      input.deleteExtraneous &&
+      !planned.has(f.path) &&
+      !deletions.has(f.path) &&
+      ![...localByRelative.keys()].some((r) => remotePath(dest, r) === f.path)
+    ) {
       deletions.set(f.path, 'not in the source folder (--delete)');
     }
   }

@@ -1,8 +1,8 @@
-import { MpysyncError } from './errors';
-import { decodeBoardMpy, releasesForMpy } from './mpy';
-import { parsePyLiteral, type PyValue } from './python/parse-literal';
-import { PROBE_SNIPPET } from './python/snippets-probe';
-import type { RawRepl } from './repl';
+import { MpysyncError } from '../errors';
+import { decodeBoardMpy, releasesForMpy } from '../mpy';
+import { parsePyLiteral, type PyValue } from '../python/parse-literal';
+import { PROBE_SNIPPET } from './probe-program';
+import type { RawRepl } from '../repl';
 
 export interface BoardProbe {
   implementation: { name: string; version: string; machine: string | null; build: string | null };

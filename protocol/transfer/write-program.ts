@@ -1,9 +1,8 @@
 import { base64Encode } from '../codec';
 import { FEED_CREDIT, FEED_PIECE, FEED_QUIET_MS, FEED_STALL_MS, FEED_WINDOW } from '../repl/feed';
-import { pyBytes, pyBytesLength, pySource, pyStr } from './literal';
-
-/** Suffix of a file being written: never importable, never mistaken for a module. */
-export const TEMP_SUFFIX = '~mps';
+import { ADLER32_FILE, OS_IMPORT, SHA256_FILE } from '../board-hash';
+import { TEMP_SUFFIX } from '../plan/plan';
+import { pyBytes, pyBytesLength, pySource, pyStr } from '../python/literal';
 
 /** Printed by the board after each file is verified and in place: `done#<tag>`. */
 export const DONE_MARK = 'done#';
@@ -15,112 +14,6 @@ export const DONE_MARK = 'done#';
  * the files after it in the same command still land; the host says it in words.
  */
 export const FAIL_MARK = 'fail#';
-
-const OS_IMPORT = `try:
- import os
-except ImportError:
- import uos as os
-`;
-
-/** The two fingerprints' bodies after `f=open(p,'rb')`, indented for `def _hf(p):`. */
-const SHA256_REST = ` h=_hl.sha256()
- while 1:
-  d=f.read(512)
-  if not d:break
-  h.update(d)
- f.close()
- return ''.join('%02x'%c for c in h.digest())
-`;
-/** Read into one small buffer: a fresh 256-byte string per read ran a micro:bit indexing 30 files out of memory. */
-const ADLER32_REST = ` a=1
- b=0
- m=bytearray(64)
- while 1:
-  k=f.readinto(m)
-  if not k:break
-  for i in range(k):
-   a=(a+m[i])%65521
-   b=(b+a)%65521
- f.close()
- return '%04x%04x'%(b,a)
-`;
-const indent = (block: string) => block.replace(/^(?=.)/gm, ' ');
-
-/** `_hf(p)`: SHA-256 of a file, hex (the board has hashlib). */
-const SHA256_FILE = `try:
- import hashlib as _hl
-except ImportError:
- import uhashlib as _hl
-def _hf(p):
- f=open(p,'rb')
-${SHA256_REST}`;
-
-/** `_hf(p)`: Adler-32 of a file, hex (boards without hashlib: the micro:bit). */
-const ADLER32_FILE = `def _hf(p):
- f=open(p,'rb')
-${ADLER32_REST}`;
-
-/**
- * What the index starts with, before the probe's answer is known: os, and `_hf` with whichever
- * fingerprint the board can compute (`_hl` says which). Matches `boardHash` on the host; 1.9 on.
- */
-const PRELUDE = `${OS_IMPORT}try:
- import hashlib as _hl
-except ImportError:
- try:
-  import uhashlib as _hl
- except ImportError:
-  _hl=None
-def _hf(p):
- f=open(p,'rb')
- if _hl:
-${indent(SHA256_REST)}${ADLER32_REST}`;
-
-/**
- * Lists the board's files printing `('F', path, size, fingerprint-or-None)` and `('D', path)`
- * lines, after `('A', algo)`. `folders` are listed one level each (the folders the project has);
- * `null` walks everything under `dest` (for --delete). Boards without directories list their one
- * flat folder. Only files whose size equals `candidates[path]` are fingerprinted: a size change
- * already says "changed", and reading unrelated files would cost time. Entries the board cannot
- * stat are passed over. It forgets its names at the end (a micro:bit has 5 KB of heap).
- */
-export function indexSnippet(dest: string, candidates: Map<string, number>, folders: string[] | null): Uint8Array {
-  const table = [...candidates].map(([p, n]) => `${pyStr(p)}:${n}`).join(',');
-  const roots = folders === null ? [dest] : folders;
-  return pySource(
-    PRELUDE,
-    `_W={${table}}
-print(repr(('A','sha256' if _hl else 'adler32')))
-def _e(p,s):
- print(repr(('F',p,s,_hf(p) if _W.get(p)==s else None)))
-def _walk(d,deep):
- try:
-  it=list(os.ilistdir(d or '.'))
- except OSError:
-  return
- for e in it:
-  p=(d.rstrip('/')+'/'+e[0]) if d else e[0]
-  try:
-   if e[1]&0x4000:
-    print(repr(('D',p)))
-    if deep:
-     _walk(p,deep)
-   else:
-    _e(p,e[3] if len(e)>3 else os.stat(p)[6])
-  except OSError:
-   pass
-if hasattr(os,'ilistdir'):
- for _d in (${roots.map(pyStr).join(',')},):
-  _walk(_d,${folders === null ? 'True' : 'False'})
-else:
- for _d in os.listdir():
-  _e(_d,os.size(_d))
-for _n in ('_W','_e','_walk','_d','_hf','_hl'):
- globals().pop(_n,None)
-del _n
-`,
-  );
-}
 
 /**
  * Board-side helpers of the write steps, for the decoders this board has (`deflate`: a stream
@@ -313,22 +206,37 @@ def _w(p,h,n,k):
 `;
 
 /**
- * Ends the last command: forgets every name the prelude defined for `options` (they would stay in
+ * The helper names a program defines: `def _x`, `_x=`, `import … as _x`, `from … import _x`, `global _x`
+ * (names without a leading underscore, like `os`, are left to the REPL, as a user's would be).
+ */
+export function definedNames(source: Uint8Array): string[] {
+  const names = new Set<string>();
+  const bound = (clause: string) =>
+    clause.split(',').map(
+      (part) =>
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()!
+          .split('.')[0]!,
+    );
+  for (const line of new TextDecoder().decode(source).split('\n')) {
+    const found =
+      /^def (\w+)\(/.exec(line)?.slice(1) ??
+      /^(\w+)=/.exec(line)?.slice(1) ??
+      (/^\s*(?:from \S+ )?import (.+)$/.exec(line) ?? /^\s*global (.+)$/.exec(line))?.slice(1).flatMap(bound) ??
+      [];
+    for (const name of found) if (name.startsWith('_')) names.add(name);
+  }
+  return [...names];
+}
+
+/**
+ * Ends the last command: forgets every name the prelude for `options` defined (they would stay in
  * the REPL's globals, 2 KB of a micro:bit's 7 KB heap) and collects the garbage.
  */
 export function writeCleanup(options: PreludeOptions): Uint8Array {
-  const names = [
-    '_hf',
-    options.hash === 'adler32' ? null : '_hl',
-    ...(options.deflate ? ['_D', '_R', '_B', '_m', '_z', '_c', '_s'] : []),
-    options.base64 ? '_a' : null,
-    ...(options.feed ? ['_U', '_T', '_K', '_G', '_r', '_w'] : []),
-    '_o',
-    '_f',
-    '_tp',
-    options.folders === false ? null : '_mk',
-    '_fin',
-  ].filter((n): n is string => n !== null);
+  const names = definedNames(writePrelude(options));
   return pySource(`for _n in (${names.map((n) => `'${n}'`).join(',')}):
  globals().pop(_n,None)
 del _n

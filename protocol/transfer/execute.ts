@@ -1,0 +1,131 @@
+import { MpysyncError } from '../errors';
+import type { Plan, Substitution } from '../plan/plan';
+import type { BoardProbe } from '../probe/probe';
+import type { RawRepl } from '../repl';
+import { CommandCache, preludeOptions, type Command } from './commands';
+import { explainBoardError, readCommandReply } from './replies';
+import { transferSettings } from './settings';
+import { writeCleanup } from './write-program';
+
+export type SyncEvent =
+  | { type: 'start'; files: number; bytes: number }
+  | { type: 'file-done'; file: string; remote: string; bytes: number }
+  | { type: 'file-failed'; file: string; error: string }
+  | { type: 'progress'; doneBytes: number; totalBytes: number };
+
+export interface SyncOutcome {
+  uploaded: string[];
+  skipped: string[];
+  substituted: Substitution[];
+  refused: Array<{ file: string; error: string | null; explanation: string }>;
+  deleted: string[];
+  failed: Array<{ file: string; error: string }>;
+  payloadBytes: number;
+}
+
+/** What a plan settles before any byte is sent: skips, substitutions, refusals. */
+export function plannedOutcome(plan: Plan): SyncOutcome {
+  return {
+    uploaded: [],
+    skipped: plan.entries.flatMap((e) => (e.action === 'skip' ? [e.file] : [])),
+    substituted: plan.substitutions,
+    refused: plan.entries.flatMap((e) => (e.action === 'refuse' ? [{ file: e.file, error: e.error, explanation: e.explanation }] : [])),
+    deleted: [],
+    failed: [],
+    payloadBytes: 0,
+  };
+}
+
+export interface ExecutePlanOptions {
+  /** Shared by boards synced together, so one project's commands are compressed once. */
+  commandCache?: CommandCache;
+}
+
+/**
+ * Carries out a plan: folders, deletions, then every upload written to `<name>~mps`, its
+ * fingerprint checked on the board, and only then renamed over the old file — so an interrupted
+ * transfer leaves the old module or the new one, never half of one.
+ */
+export async function executePlan(
+  repl: RawRepl,
+  plan: Plan,
+  contents: Map<string, Uint8Array>,
+  board: BoardProbe,
+  onEvent: (event: SyncEvent) => void = () => {},
+  options: ExecutePlanOptions = {},
+): Promise<SyncOutcome> {
+  if (plan.blockers.length) throw new MpysyncError('plan-blocked', plan.blockers.join('; '));
+  const outcome = plannedOutcome(plan);
+  const uploads = plan.entries.filter((e) => e.action === 'upload');
+  const deletions = plan.entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : []));
+  if (!uploads.length && !deletions.length && !plan.mkdirs.length) return outcome;
+
+  const totalBytes = plan.uploadBytes;
+  onEvent({ type: 'start', files: uploads.length, bytes: totalBytes });
+  let doneBytes = 0;
+  const settings = transferSettings(board);
+  const cache = options.commandCache ?? new CommandCache(1);
+
+  /** Runs the commands of `part`; files that landed go into `outcome`, the others come back. */
+  const attempt = async (part: Plan): Promise<Array<{ file: string; error: string }>> => {
+    const failed: Array<{ file: string; error: string }> = [];
+    const commands = cache.commandsFor(part, contents, settings);
+    let lastFailed = false;
+    // The link or the board is gone: the files of `rest` fail, and nothing more can be done.
+    const abandon = (rest: Command[], error: unknown): Error => {
+      for (const c of rest) for (const f of c.finishing) outcome.failed.push({ file: f.file, error: (error as Error).message });
+      return Object.assign(error as Error, { outcome });
+    };
+    if (settings.freshHeap) {
+      await repl.freshenHeap().catch((error: unknown) => {
+        throw abandon(commands, error);
+      });
+    }
+    for (const [i, command] of commands.entries()) {
+      let result;
+      try {
+        const fed = doneBytes;
+        result = await repl.exec(command.source, {
+          timeoutMs: 30_000,
+          feed: command.feed.length
+            ? { segments: command.feed, onFed: (n) => onEvent({ type: 'progress', doneBytes: Math.min(totalBytes, fed + n), totalBytes }) }
+            : undefined,
+        });
+      } catch (error) {
+        throw abandon(commands.slice(i), error);
+      }
+      if (i === 0 && part === plan) outcome.deleted.push(...deletions);
+      const boardError = explainBoardError(result.error.trim().split('\n').pop() ?? '');
+      const reply = readCommandReply(command, new TextDecoder().decode(result.stdout), boardError);
+      for (const f of reply.landed) {
+        outcome.uploaded.push(f.file);
+        outcome.payloadBytes += f.size;
+        doneBytes += f.size;
+        onEvent({ type: 'file-done', file: f.file, remote: f.remote, bytes: f.size });
+      }
+      failed.push(...reply.failed);
+      // A failed data command is reported with its file, when that file's last step comes.
+      if (boardError && !command.finishing.length && command.dataBytes === 0) failed.push({ file: '(setup)', error: boardError });
+      lastFailed = boardError !== '';
+      onEvent({ type: 'progress', doneBytes, totalBytes });
+    }
+    // The last command ends with the cleanup; when it failed, that did not run.
+    if (lastFailed) await repl.exec(writeCleanup(preludeOptions(settings, part)), { timeoutMs: 10_000 }).catch(() => {});
+    return failed;
+  };
+
+  let failed = await attempt(plan);
+  // A file that arrived damaged (a byte lost on a UART, say) or whose command failed is tried
+  // again on its own; the old file was never replaced, so trying again is safe. Plain raw mode has
+  // no flow control, so boards without raw-paste get one more try.
+  for (let retries = board.features.rawPaste ? 1 : 2; retries > 0 && failed.length; retries--) {
+    const again = new Set(failed.map((f) => f.file));
+    if (again.has('(setup)')) break;
+    failed = await attempt({ ...plan, entries: uploads.filter((e) => again.has(e.file)), mkdirs: [], substitutions: [] });
+  }
+  for (const f of failed) {
+    outcome.failed.push(f);
+    onEvent({ type: 'file-failed', file: f.file, error: f.error });
+  }
+  return outcome;
+}
