@@ -4,10 +4,10 @@
  * told apart from the probe's.
  */
 import { openBoard } from '../device/connect';
-import { probeAndPlan } from '../protocol/session/probe-and-plan';
+import { syncBoard } from '../protocol/session/sync-board';
 import type { LocalFile } from '../protocol/plan/plan';
 import type { BoardProbe } from '../protocol/probe/probe';
-import { executePlan, transferSettings } from '../protocol/transfer';
+import { transferSettings, type TransferSettings } from '../protocol/transfer';
 
 /** Board features to pretend away, to measure the encodings a lesser board would get. */
 export interface FeatureOverride {
@@ -39,39 +39,37 @@ export interface Measurement {
 export async function measureSync(port: string, files: LocalFile[], override: FeatureOverride = {}): Promise<Measurement> {
   const started = performance.now();
   const board = await openBoard(port);
+  let settings: TransferSettings | null = null;
+  const adjustProbe = (probe: BoardProbe): BoardProbe => {
+    const forced = { ...probe, features: { ...probe.features, ...override } };
+    settings = transferSettings(forced);
+    return forced;
+  };
   try {
-    const { probe, plan, probeMs } = await probeAndPlan(board.repl, files, { dest: '' });
-    const before = board.transport.bytesWritten;
-    const roundTripsBefore = board.repl.stats.roundTrips;
-    const forced: BoardProbe = { ...probe, features: { ...probe.features, ...override } };
-    const settings = transferSettings(forced);
-    const contents = new Map(files.map((f) => [f.relative, f.bytes]));
-    const outcome = await executePlan(board.repl, plan, contents, forced);
-    const transferWireBytes = board.transport.bytesWritten - before;
-    await board.close();
+    const report = await syncBoard(board, files, { dest: '', adjustProbe });
+    if (report.error && !report.plan) throw new Error(report.error);
     const stats = board.repl.stats;
     return {
-      ok: outcome.failed.length === 0 && plan.blockers.length === 0,
-      error: outcome.failed.length ? outcome.failed.map((f) => `${f.file}: ${f.error}`).join('; ') : null,
+      ok: report.ok,
+      error: report.error ?? (report.failed.length ? report.failed.map((f) => `${f.file}: ${f.error}`).join('; ') : null),
       files: files.length,
-      uploaded: outcome.uploaded.length,
-      payloadBytes: outcome.payloadBytes,
+      uploaded: report.uploaded.length,
+      payloadBytes: report.payloadBytes,
       wireBytesSent: board.transport.bytesWritten,
-      transferWireBytes,
+      transferWireBytes: report.transferWireBytes,
       roundTrips: stats.roundTrips,
       creditWaits: stats.creditWaits,
-      transferRoundTrips: stats.roundTrips - roundTripsBefore,
-      encoding: describeEncoding(settings),
+      transferRoundTrips: report.transferRoundTrips,
+      encoding: settings ? describeEncoding(settings) : report.board ? describeEncoding(transferSettings(adjustProbe(report.board))) : 'no board',
       ms: Math.round(performance.now() - started),
-      probeMs,
+      probeMs: report.probeMs,
     };
-  } catch (error) {
+  } finally {
     await board.close();
-    throw error;
   }
 }
 
-function describeEncoding(settings: ReturnType<typeof transferSettings>): string {
+function describeEncoding(settings: TransferSettings): string {
   const parts = settings.feed
     ? ['fed raw on the console']
     : [

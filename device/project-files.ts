@@ -2,12 +2,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { LocalFile } from '../protocol/plan/plan';
+import type { ProjectProblem } from '../protocol/session/sync-board';
 import { ALWAYS_IGNORED, IGNORE_FILE } from '../protocol/plan/project-rules';
 
-export interface ProjectProblem {
-  file: string;
-  reason: string;
-}
+export type { ProjectProblem } from '../protocol/session/sync-board';
 
 export interface Project {
   root: string;

@@ -22,8 +22,7 @@ export function planRows(plan: Plan, progress: SyncProgress | null): PlanRow[] {
   const rows: PlanRow[] = [];
   for (const e of plan.entries) {
     if (e.action === 'refuse') {
-      const { detail, fix } = splitFix(e.explanation, e.fix);
-      rows.push({ file: e.file, action: 'refuse', detail, fix, boardError: e.error, status: null });
+      rows.push({ file: e.file, action: 'refuse', detail: e.summary, fix: e.fix, boardError: e.firmwareError, status: null });
     } else if (e.action === 'delete') {
       rows.push({ file: e.remote, action: 'delete', detail: e.reason, fix: null, boardError: null, status: null });
     } else {
@@ -31,15 +30,14 @@ export function planRows(plan: Plan, progress: SyncProgress | null): PlanRow[] {
     }
   }
   for (const s of plan.substitutions) {
-    const { detail } = splitFix(s.explanation, null);
-    rows.push({ file: s.file, action: 'substitute', detail: `${s.instead} is sent instead. ${detail}`, fix: null, boardError: s.error, status: null });
+    rows.push({
+      file: s.file,
+      action: 'substitute',
+      detail: `${s.instead} is sent instead. ${s.summary}`,
+      fix: null,
+      boardError: s.firmwareError,
+      status: null,
+    });
   }
   return rows.sort((a, b) => ORDER[a.action] - ORDER[b.action] || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-
-/** Explanations end with " Fix: …"; the table shows the fix on its own line. */
-function splitFix(explanation: string, fix: string | null): { detail: string; fix: string | null } {
-  const at = explanation.lastIndexOf(' Fix: ');
-  if (at < 0) return { detail: explanation, fix };
-  return { detail: explanation.slice(0, at), fix: fix ?? explanation.slice(at + ' Fix: '.length) };
 }

@@ -5,6 +5,7 @@
  */
 import { TransportClosedError } from '../../protocol/errors';
 import type { Transport } from '../../protocol/transport';
+import { LinkState } from '../transport/link-state';
 import { WasmBoard } from './wasm-board';
 
 const LABEL = 'virtual board';
@@ -16,46 +17,31 @@ export async function createInPageVirtualBoard(options: { wasmUrl?: string; rawP
 
 class InPageTransport implements Transport {
   readonly label = LABEL;
-  readonly closed: Promise<Error | undefined>;
-  private written = 0;
-  private isClosed = false;
-  private receiver: ((bytes: Uint8Array) => void) | undefined;
-  private early: Uint8Array[] = [];
-  private resolveClosed!: (value: Error | undefined) => void;
+  private readonly state = new LinkState();
+  readonly closed = this.state.closed;
 
   constructor(private readonly board: WasmBoard) {
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     board.onOutput((bytes) => {
-      if (this.isClosed) return;
-      if (this.receiver) this.receiver(bytes);
-      else this.early.push(bytes);
+      if (!this.state.isEnded) this.state.deliver(bytes);
     });
-    board.onError((error) => this.end(new TransportClosedError(LABEL, `the MicroPython runtime failed: ${(error as Error)?.message ?? String(error)}`)));
+    board.onError((error) => this.state.end(new TransportClosedError(LABEL, `the MicroPython runtime failed: ${(error as Error)?.message ?? String(error)}`)));
   }
 
   get bytesWritten(): number {
-    return this.written;
+    return this.state.bytesWritten;
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.isClosed) throw new TransportClosedError(LABEL);
-    this.written += bytes.length;
+    if (this.state.isEnded) throw this.state.closedError(LABEL);
+    this.state.bytesWritten += bytes.length;
     this.board.input(bytes);
   }
 
   setReceiver(receiver: (bytes: Uint8Array) => void): void {
-    this.receiver = receiver;
-    for (const bytes of this.early.splice(0)) receiver(bytes);
+    this.state.setReceiver(receiver);
   }
 
   async close(): Promise<void> {
-    this.end(undefined);
-  }
-
-  private end(reason: Error | undefined): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.early = [];
-    this.resolveClosed(reason);
+    this.state.end(undefined);
   }
 }

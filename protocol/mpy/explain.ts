@@ -17,7 +17,8 @@ export interface ExplainInput {
 }
 
 export interface Wording {
-  explanation: string;
+  /** What the file is, what the board runs, and why it does (not) load; without the fix. */
+  summary: string;
   fix: string | null;
 }
 
@@ -73,7 +74,6 @@ export function explainOutcome(input: ExplainInput): Wording {
   const { abi, smallIntBits } = board;
   const file = `${fileName} ${describeFile(header)}`;
   const boardText = describeBoard(abi);
-  const fix = (extra?: string) => `Fix: ${recompileFix(input, extra)}`;
 
   switch (outcome.stage) {
     case null: {
@@ -82,23 +82,23 @@ export function explainOutcome(input: ExplainInput): Wording {
         : header.version === 6 && abi.version === 6 && abi.subVersion !== 0
           ? 'Bytecode only needs the same major version; the sub-version is ignored.'
           : 'The header matches what the loader checks.';
-      return { explanation: `${file}; ${boardText}. ${how}`, fix: null };
+      return { summary: `${file}; ${boardText}. ${how}`, fix: null };
     }
     case 'magic':
     case 'version': {
       const text = `${file}; ${boardText}. The loader only accepts .mpy ${abi.version} files.`;
-      return { explanation: `${text} ${fix()}`, fix: recompileFix(input) };
+      return { summary: text, fix: recompileFix(input) };
     }
     case 'feature-flags': {
       const want = abi.featureFlags ?? board.featureByte ?? 0;
       const got = header.featureFlags ?? 0;
       const text = `${file}; ${boardText}. Its feature flags are ${flagsText(got)} but this board's loader demands exactly ${flagsText(want)}.`;
-      return { explanation: `${text} ${fix()}`, fix: recompileFix(input) };
+      return { summary: text, fix: recompileFix(input) };
     }
     case 'sub-version': {
       if (board.generation === 'mpy6.0') {
         const text = `${file}; ${boardText}. MicroPython 1.19 requires the two low bits of the header's byte 2 to be 0, even for bytecode, and this file sets them to ${header.subVersion}.`;
-        return { explanation: `${text} ${fix()}`, fix: recompileFix(input) };
+        return { summary: text, fix: recompileFix(input) };
       }
       const archNote = boardAcceptsArch(abi.arch, header.arch)
         ? ''
@@ -106,16 +106,16 @@ export function explainOutcome(input: ExplainInput): Wording {
           ? ' This board has no native emitter either, so native code cannot run here at all.'
           : ` Its arch would be refused too: this board runs ${acceptedArchRange(abi.arch)} code.`;
       const text = `${file}; ${boardText}. Native code must match the sub-version exactly (bytecode would have loaded).${archNote}`;
-      return { explanation: `${text} ${fix()}`, fix: recompileFix(input) };
+      return { summary: text, fix: recompileFix(input) };
     }
     case 'small-int': {
       const text = `${file}; ${boardText}. It was built for ${header.smallIntBits}-bit small ints, more than this board's ${smallIntBits}-bit ones.`;
       const extra = smallIntBits < 31 ? '' : ` (mpy-cross writes ${31} by default)`;
-      return { explanation: `${text} ${fix(extra)}`, fix: recompileFix(input, extra) };
+      return { summary: text, fix: recompileFix(input, extra) };
     }
     case 'qstr-window': {
       const text = `${file}; ${boardText}. Its qstr window is ${header.qstrWindow}, larger than the 32 the loader allows.`;
-      return { explanation: `${text} ${fix()}`, fix: recompileFix(input) };
+      return { summary: text, fix: recompileFix(input) };
     }
     case 'arch':
       return explainArch(input, file, boardText);
@@ -125,11 +125,11 @@ export function explainOutcome(input: ExplainInput): Wording {
         abi.arch === ARCH.RV32IMC
           ? `${file}; ${boardText}. The file needs RV32 extensions ${needs} (arch flags ${header.archFlags}) but this board allows ${rv32ExtensionNames(abi.archFlags)}: a file's extensions must be a subset of the board's.`
           : `${file}; ${boardText}. It carries an arch-flags field (bit 6 of byte 2), which only RV32 firmware reads.`;
-      return { explanation: `${text} ${fix()}${assumedNote(input)}`, fix: recompileFix(input) };
+      return { summary: `${text}${assumedNote(input)}`, fix: recompileFix(input) };
     }
     case 'no-body': {
       const text = `${fileName}: the header passes the loader's checks but the file ends right after it; the loader would read past the end (it may hang or crash). The file is cut off.`;
-      return { explanation: `${text} Fix: copy or compile it again, or ship ${input.stem}.py.`, fix: `copy or compile it again, or ship ${input.stem}.py.` };
+      return { summary: text, fix: `copy or compile it again, or ship ${input.stem}.py.` };
     }
   }
 }
@@ -141,7 +141,7 @@ function explainArch(input: ExplainInput, file: string, boardText: string): Word
   if (outcome.decodedArch !== header.arch) {
     text = `${file}; ${boardText}. The file sets the arch-flags bit of MicroPython 1.27, which this older firmware does not know: it reads the arch as ${outcome.decodedArch}.`;
     const fixText = `recompile without -march-flags (\`${mpyCrossCommand(input.stem, header, board)}\`), update the board to MicroPython 1.27 or later, or ship ${input.stem}.py.`;
-    return { explanation: `${text} Fix: ${fixText}`, fix: fixText };
+    return { summary: text, fix: fixText };
   }
   if (abi.arch === ARCH.NONE) {
     text = `${file}; ${boardText}: its firmware was built without a native code emitter, so it only loads bytecode.`;
@@ -150,7 +150,7 @@ function explainArch(input: ExplainInput, file: string, boardText: string): Word
     text = `${file}; ${boardText} with native ${acceptedArchRange(abi.arch)} code. Native code only runs on the arch it was compiled for${thumb}.`;
   }
   const fixText = recompileFix(input);
-  return { explanation: `${text} Fix: ${fixText}`, fix: fixText };
+  return { summary: text, fix: fixText };
 }
 
 function flagsText(flags: number): string {

@@ -16,9 +16,10 @@ export interface BoardTarget {
 export interface Verdict {
   loadable: boolean;
   /** The exact ValueError text the firmware raises, or null (loads, or fails without a ValueError). */
-  error: FirmwareError | null;
-  /** Plain words for a student: what the file is, what the board runs, why (not), and the fix. */
-  explanation: string;
+  firmwareError: FirmwareError | null;
+  /** Plain words for a student: what the file is, what the board runs, and why it does (not) load. */
+  summary: string;
+  /** What to do about it, or null when there is nothing to do. */
   fix: string | null;
   /** True when the board gives no `_mpy` and the verdict is a guess. */
   inferred: boolean;
@@ -43,8 +44,8 @@ export function judgeMpy(fileName: string, bytes: Uint8Array, board: BoardTarget
     const fix = `ship ${stem}.py, or compile it again with mpy-cross from MicroPython ${abi.releases}.`;
     return {
       loadable: false,
-      error: outcome.error,
-      explanation: `${fileName} is not a usable .mpy file: ${header.reason}; ${consequence}. Fix: ${fix}`,
+      firmwareError: outcome.error,
+      summary: `${fileName} is not a usable .mpy file: ${header.reason}; ${consequence}.`,
       fix,
       inferred: false,
     };
@@ -52,7 +53,7 @@ export function judgeMpy(fileName: string, bytes: Uint8Array, board: BoardTarget
 
   const firmwareAssumed = firmware === null && abi.version === 6 && abi.subVersion === 3 && abi.archFlags === 0;
   const wording = explainOutcome({ fileName, stem, header, board: loaderBoard, outcome, firmwareAssumed });
-  return { loadable: outcome.stage === null, error: outcome.error, ...wording, inferred: false };
+  return { loadable: outcome.stage === null, firmwareError: outcome.error, ...wording, inferred: false };
 }
 
 /** A board without `_mpy`: 1.12+ has no .mpy import at all; older firmware may load its era's version. */
@@ -65,8 +66,8 @@ function judgeWithoutMpy(fileName: string, stem: string, bytes: Uint8Array, smal
   if (firmware && releaseAtLeast(firmware, 1, 12)) {
     return {
       loadable: false,
-      error: null,
-      explanation: `${fileName}: this board's firmware (MicroPython ${firmwareText}) reports no sys.implementation._mpy, so it was built without .mpy import: \`import ${stem}\` will not find it. Fix: ${shipPy}`,
+      firmwareError: null,
+      summary: `${fileName}: this board's firmware (MicroPython ${firmwareText}) reports no sys.implementation._mpy, so it was built without .mpy import: \`import ${stem}\` will not find it.`,
       fix: shipPy,
       inferred: false,
     };
@@ -75,8 +76,8 @@ function judgeWithoutMpy(fileName: string, stem: string, bytes: Uint8Array, smal
     const knownOld = firmware !== null;
     return {
       loadable: false,
-      error: null,
-      explanation: `${fileName}: this board reports no sys.implementation._mpy. ${knownOld ? `MicroPython ${firmwareText} predates the .mpy versions decoded here` : "From MicroPython 1.12 on that means it cannot import .mpy files at all; older firmware might load its own era's .mpy version, but its release is unknown"}. Fix: ${shipPy}`,
+      firmwareError: null,
+      summary: `${fileName}: this board reports no sys.implementation._mpy. ${knownOld ? `MicroPython ${firmwareText} predates the .mpy versions decoded here` : "From MicroPython 1.12 on that means it cannot import .mpy files at all; older firmware might load its own era's .mpy version, but its release is unknown"}.`,
       fix: shipPy,
       inferred: true,
     };
@@ -86,8 +87,8 @@ function judgeWithoutMpy(fileName: string, stem: string, bytes: Uint8Array, smal
   if (!header.ok) {
     return {
       loadable: false,
-      error: INCOMPATIBLE_FILE,
-      explanation: `${fileName} is not a usable .mpy file: ${header.reason}. ${eraText}. Fix: ${shipPy}`,
+      firmwareError: INCOMPATIBLE_FILE,
+      summary: `${fileName} is not a usable .mpy file: ${header.reason}. ${eraText}.`,
       fix: shipPy,
       inferred: true,
     };
@@ -95,12 +96,12 @@ function judgeWithoutMpy(fileName: string, stem: string, bytes: Uint8Array, smal
   const fileText = `${fileName} ${describeFile(header)}`;
   if (header.version !== era || header.smallIntBits > smallIntBits) {
     const why = header.version !== era ? `its version ${header.version} is not ${era}` : `it needs ${header.smallIntBits}-bit small ints`;
-    return { loadable: false, error: INCOMPATIBLE_FILE, explanation: `${fileText}. ${eraText}; ${why}. Fix: ${shipPy}`, fix: shipPy, inferred: true };
+    return { loadable: false, firmwareError: INCOMPATIBLE_FILE, summary: `${fileText}. ${eraText}; ${why}.`, fix: shipPy, inferred: true };
   }
   return {
     loadable: true,
-    error: null,
-    explanation: `${fileText}. ${eraText}; it might load if the build enabled .mpy loading and its feature flags match. Fix (the safe choice): ${shipPy}`,
+    firmwareError: null,
+    summary: `${fileText}. ${eraText}; it might load if the build enabled .mpy loading and its feature flags match.`,
     fix: shipPy,
     inferred: true,
   };
@@ -110,4 +111,9 @@ function judgeWithoutMpy(fileName: string, stem: string, bytes: Uint8Array, smal
 export function moduleStem(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   return base.replace(/\.mpy$/i, '') || base;
+}
+
+/** A verdict (or any refusal) in one line for people: the summary, then the fix. */
+export function refusalText(refusal: { summary: string; fix: string | null }): string {
+  return refusal.fix ? `${refusal.summary} Fix: ${refusal.fix}` : refusal.summary;
 }

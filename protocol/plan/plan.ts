@@ -21,15 +21,16 @@ export interface RemoteIndex {
 export type PlanEntry =
   | { action: 'upload'; file: string; remote: string; size: number; fingerprint: string; reason: string }
   | { action: 'skip'; file: string; remote: string; size: number; reason: string }
-  | { action: 'refuse'; file: string; error: string | null; explanation: string; fix: string | null }
+  | { action: 'refuse'; file: string; firmwareError: string | null; summary: string; fix: string | null }
   | { action: 'delete'; remote: string; size: number; reason: string };
 
 /** An `.mpy` the board cannot load whose `.py` beside it goes instead. */
 export interface Substitution {
   file: string;
   instead: string;
-  error: string | null;
-  explanation: string;
+  firmwareError: string | null;
+  summary: string;
+  fix: string | null;
 }
 
 export interface Plan {
@@ -104,15 +105,15 @@ export function planSync(input: PlanInput): Plan {
   for (const file of local) {
     const bad = badNameReason(file.relative);
     if (bad) {
-      entries.push({ action: 'refuse', file: file.relative, error: null, explanation: `${file.relative}: ${bad}.`, fix: null });
+      entries.push({ action: 'refuse', file: file.relative, firmwareError: null, summary: `${file.relative}: ${bad}.`, fix: null });
       continue;
     }
     if (!board.fs.dirs && file.relative.includes('/')) {
       entries.push({
         action: 'refuse',
         file: file.relative,
-        error: null,
-        explanation: `${file.relative} is in a folder, but this board's file system has no folders (MicroPython ${board.implementation.version} on ${board.platform}).`,
+        firmwareError: null,
+        summary: `${file.relative} is in a folder, but this board's file system has no folders (MicroPython ${board.implementation.version} on ${board.platform}).`,
         fix: 'Put the file at the top of the project for this board.',
       });
       continue;
@@ -121,8 +122,8 @@ export function planSync(input: PlanInput): Plan {
       entries.push({
         action: 'refuse',
         file: file.relative,
-        error: null,
-        explanation: `${file.relative} is not UTF-8 text; MicroPython reads source as UTF-8 and would fail to import it.`,
+        firmwareError: null,
+        summary: `${file.relative} is not UTF-8 text; MicroPython reads source as UTF-8 and would fail to import it.`,
         fix: 'Save the file as UTF-8 in your editor.',
       });
       continue;
@@ -137,9 +138,9 @@ export function planSync(input: PlanInput): Plan {
       wanted.push(file);
       if (twin) supersededPy.add(twin.relative);
     } else if (twin) {
-      substitutions.push({ file: file.relative, instead: twin.relative, error: verdict.error, explanation: verdict.explanation });
+      substitutions.push({ file: file.relative, instead: twin.relative, firmwareError: verdict.firmwareError, summary: verdict.summary, fix: verdict.fix });
     } else {
-      entries.push({ action: 'refuse', file: file.relative, error: verdict.error, explanation: verdict.explanation, fix: verdict.fix });
+      entries.push({ action: 'refuse', file: file.relative, firmwareError: verdict.firmwareError, summary: verdict.summary, fix: verdict.fix });
     }
   }
 
@@ -162,8 +163,8 @@ export function planSync(input: PlanInput): Plan {
       entries.push({
         action: 'refuse',
         file: file.relative,
-        error: null,
-        explanation: `${file.relative} is ${file.bytes.length} bytes, more than the ${free} bytes free on the board.`,
+        firmwareError: null,
+        summary: `${file.relative} is ${file.bytes.length} bytes, more than the ${free} bytes free on the board.`,
         fix: 'Free space on the board (mpysync rm), or leave this file out (.mpysyncignore).',
       });
       continue;

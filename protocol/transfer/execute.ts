@@ -17,7 +17,7 @@ export interface SyncOutcome {
   uploaded: string[];
   skipped: string[];
   substituted: Substitution[];
-  refused: Array<{ file: string; error: string | null; explanation: string }>;
+  refused: Array<{ file: string; firmwareError: string | null; summary: string; fix: string | null }>;
   deleted: string[];
   failed: Array<{ file: string; error: string }>;
   payloadBytes: number;
@@ -29,7 +29,7 @@ export function plannedOutcome(plan: Plan): SyncOutcome {
     uploaded: [],
     skipped: plan.entries.flatMap((e) => (e.action === 'skip' ? [e.file] : [])),
     substituted: plan.substitutions,
-    refused: plan.entries.flatMap((e) => (e.action === 'refuse' ? [{ file: e.file, error: e.error, explanation: e.explanation }] : [])),
+    refused: plan.entries.flatMap((e) => (e.action === 'refuse' ? [{ file: e.file, firmwareError: e.firmwareError, summary: e.summary, fix: e.fix }] : [])),
     deleted: [],
     failed: [],
     payloadBytes: 0,

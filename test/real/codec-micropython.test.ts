@@ -97,8 +97,9 @@ function binaryData(): Uint8Array {
 }
 
 /** A random block twice over: the only way to compress it is one copy from exactly 2^bits back. */
+/** A random block repeated once, as far back as zlib reaches with `windowBits` (its window less 262 bytes of lookahead). */
 function blockRepeatedAt(windowBits: number): Uint8Array {
-  const block = new Uint8Array(randomBytes(2 ** windowBits));
+  const block = new Uint8Array(randomBytes(2 ** windowBits - 262));
   const data = new Uint8Array(2 * block.length);
   data.set(block);
   data.set(block, block.length);
@@ -117,11 +118,11 @@ const INPUTS: Array<[string, () => Uint8Array]> = [
   ['fixture .mpy (native x64)', () => fixture('files/greet.native-x64.v1.27.0.mpy')],
 ];
 
-describe.each([8, 9, 10, 12])('MicroPython inflates deflateRaw output at windowBits %i', (windowBits) => {
+describe.each([9, 10, 12, 15])('MicroPython inflates deflateRaw output at windowBits %i', (windowBits) => {
   it.each(INPUTS)('%s, read in 100-byte pieces', (_, make) => {
     const data = make();
     const compressed = deflateRaw(data, { windowBits });
-    expect(compressed.length).toBeLessThan(data.length + 16);
+    expect(compressed.length).toBeLessThan(data.length * 1.005 + 16);
     const printed = python(`inflate_file(${JSON.stringify(putFile(compressed))}, ${windowBits})`);
     expect(printed).toBe(`${data.length} ${toHex(sha256(data))}`);
   });
@@ -133,13 +134,16 @@ describe.each([8, 9, 10, 12])('MicroPython inflates deflateRaw output at windowB
     expect(printed).toBe(`${toHex(sha256(compressed))} ${data.length} ${toHex(sha256(data))}`);
   });
 
-  it('reaches back exactly 2^wbits bytes; one window bit less fails with EINVAL', () => {
+  it('reaches back as far as its window allows; one window bit less fails with EINVAL', () => {
     const data = blockRepeatedAt(windowBits);
     const compressed = deflateRaw(data, { windowBits });
     expect(compressed.length).toBeLessThan(data.length * 0.6); // so the copy really is in the stream
     const path = putFile(compressed);
     expect(python(`inflate_file(${JSON.stringify(path)}, ${windowBits})`)).toBe(`${data.length} ${toHex(sha256(data))}`);
-    expect(() => python(`inflate_file(${JSON.stringify(path)}, ${windowBits - 1})`)).toThrow('OSError: [Errno 22] EINVAL');
+    // At 9 bits zlib reaches back 250 bytes at most, which a window of 8 bits still holds.
+    if (2 ** windowBits - 262 > 2 ** (windowBits - 1)) {
+      expect(() => python(`inflate_file(${JSON.stringify(path)}, ${windowBits - 1})`)).toThrow('OSError: [Errno 22] EINVAL');
+    }
   });
 });
 
@@ -154,7 +158,7 @@ describe('binascii.a2b_base64 on MicroPython', () => {
 
 describe("DeflateIO's wbits on MicroPython", () => {
   it('allocates a window of exactly 2^wbits bytes', () => {
-    const path = putFile(deflateRaw(sourceText(), { windowBits: 8 }));
+    const path = putFile(deflateRaw(sourceText(), { windowBits: 9 }));
     const allocated = new Map<number, number>();
     for (const wbits of [8, 9, 10, 11, 12, 15]) allocated.set(wbits, Number(python(`window_allocation(${JSON.stringify(path)}, ${wbits})`)));
     // Differences cancel the decoder's fixed state; the heap allocates in 16-byte blocks.
@@ -174,16 +178,16 @@ describe("DeflateIO's wbits on MicroPython", () => {
   });
 
   it('defaults to 8 with RAW when wbits is left out', () => {
-    const fits = blockRepeatedAt(8);
-    const tooFar = blockRepeatedAt(9);
-    expect(python(`inflate_file(${JSON.stringify(putFile(deflateRaw(fits, { windowBits: 8 })))}, None)`)).toBe(`${fits.length} ${toHex(sha256(fits))}`);
-    expect(() => python(`inflate_file(${JSON.stringify(putFile(deflateRaw(tooFar, { windowBits: 9 })))}, None)`)).toThrow('OSError: [Errno 22] EINVAL');
+    const fits = blockRepeatedAt(9); // 250 bytes back
+    const tooFar = blockRepeatedAt(10); // 762 bytes back
+    expect(python(`inflate_file(${JSON.stringify(putFile(deflateRaw(fits, { windowBits: 9 })))}, None)`)).toBe(`${fits.length} ${toHex(sha256(fits))}`);
+    expect(() => python(`inflate_file(${JSON.stringify(putFile(deflateRaw(tooFar, { windowBits: 10 })))}, None)`)).toThrow('OSError: [Errno 22] EINVAL');
   });
 
   it('accepts 5..15 only: 5 (a 32-byte window) is the smallest usable', () => {
     // Distances of 10 at most: fits a 32-byte window.
     const data = new TextEncoder().encode('0123456789'.repeat(50));
-    const path = JSON.stringify(putFile(deflateRaw(data, { windowBits: 8 })));
+    const path = JSON.stringify(putFile(deflateRaw(data, { windowBits: 9 })));
     expect(python(`inflate_file(${path}, 5)`)).toBe(`${data.length} ${toHex(sha256(data))}`);
     expect(() => python(`inflate_file(${path}, 4)`)).toThrow('ValueError: wbits');
     expect(() => python(`inflate_file(${path}, 16)`)).toThrow('ValueError: wbits');

@@ -42,16 +42,16 @@ describe('sync to the virtual board (MicroPython 1.27 WebAssembly, _mpy 774, no 
     expect(b.refused).toEqual([
       expect.objectContaining({
         file: 'lib/turbo.mpy',
-        error: 'native code in .mpy unsupported',
-        explanation: expect.stringMatching(/native x64 code.*without a native code emitter/s),
+        firmwareError: 'native code in .mpy unsupported',
+        summary: expect.stringMatching(/native x64 code.*without a native code emitter/s),
       }),
     ]);
     expect(b.substituted).toEqual([
       expect.objectContaining({
         file: 'lib/fastmath.mpy',
         instead: 'lib/fastmath.py',
-        error: 'incompatible .mpy file',
-        explanation: expect.stringMatching(/armv7emsp.*6\.1.*sub-version/s),
+        firmwareError: 'incompatible .mpy file',
+        summary: expect.stringMatching(/armv7emsp.*6\.1.*sub-version/s),
       }),
     ]);
     expect(b.payloadBytes).toBeGreaterThan(0);
@@ -114,9 +114,9 @@ describe('the same project on the micro:bit (MicroPython 1.9.2: no .mpy support,
     const b = boards[0];
     expect(b.ok, JSON.stringify({ error: b.error, failed: b.failed })).toBe(true);
     expect(b.uploaded).toEqual(['main.py']);
-    for (const r of b.refused) expect(r.explanation).toMatch(/no folders|_mpy/);
+    for (const r of b.refused) expect(r.summary).toMatch(/no folders|_mpy/);
     expect(b.refused.map((r: { file: string }) => r.file)).toContain('lib/greet.mpy');
-    expect(b.refused.find((r: { file: string }) => r.file === 'lib/greet.mpy').explanation).toMatch(/no folders/);
+    expect(b.refused.find((r: { file: string }) => r.file === 'lib/greet.mpy').summary).toMatch(/no folders/);
   });
 
   it('a flat project: the .py goes instead of the .mpy, with the reason, and imports', async () => {
@@ -124,7 +124,7 @@ describe('the same project on the micro:bit (MicroPython 1.9.2: no .mpy support,
     const b = boards[0];
     expect(b.uploaded.sort(), JSON.stringify({ error: b.error, failed: b.failed })).toEqual(['greet.py', 'hello.py']);
     expect(b.substituted).toEqual([
-      expect.objectContaining({ file: 'greet.mpy', instead: 'greet.py', explanation: expect.stringMatching(/no sys\.implementation\._mpy/) }),
+      expect.objectContaining({ file: 'greet.mpy', instead: 'greet.py', summary: expect.stringMatching(/no sys\.implementation\._mpy/) }),
     ]);
     const run = await runCli(['exec', 'import greet\nprint(greet.greet("micro:bit"))', '--port', microbit.port]);
     expect(run.stdout.trim()).toBe('hello from greet, micro:bit!');

@@ -37,8 +37,8 @@ except Exception as e:
 function predicted(name: string, bytes: Uint8Array): string {
   const verdict = judgeMpy(name, bytes, { mpy: WASM_MPY });
   if (verdict.loadable) return 'ok';
-  expect(verdict.error, `${name}: a refusal must carry the firmware's ValueError text`).not.toBeNull();
-  return `ValueError('${verdict.error}',)`;
+  expect(verdict.firmwareError, `${name}: a refusal must carry the firmware's ValueError text`).not.toBeNull();
+  return `ValueError('${verdict.firmwareError}',)`;
 }
 
 describe('real corpus files', () => {

@@ -42,7 +42,7 @@ interface JsonBoard {
   ok: boolean;
   error: string | null;
   uploaded: string[];
-  refused: Array<{ file: string; error: string | null; explanation: string }>;
+  refused: Array<{ file: string; firmwareError: string | null; summary: string }>;
   failed: unknown[];
 }
 
@@ -95,9 +95,9 @@ describe('bad files in a project synced as nobody to the virtual board', () => {
     for (const [file, reason] of Object.entries(REFUSED)) {
       const refusal = report.refused.find((r) => r.file === file);
       expect(refusal, `${file} should be refused; refused: ${JSON.stringify(report.refused.map((r) => r.file))}`).toBeDefined();
-      expect(refusal!.explanation).toMatch(reason);
-      expect(refusal!.explanation).not.toMatch(/\n/);
-      console.info(`${JSON.stringify(file)}: ${refusal!.error ? refusal!.error + ': ' : ''}${refusal!.explanation}`);
+      expect(refusal!.summary).toMatch(reason);
+      expect(refusal!.summary).not.toMatch(/\n/);
+      console.info(`${JSON.stringify(file)}: ${refusal!.firmwareError ? refusal!.firmwareError + ': ' : ''}${refusal!.summary}`);
     }
     expect(report.refused.map((r) => r.file).sort()).toEqual(Object.keys(REFUSED).sort());
   });
@@ -129,7 +129,7 @@ describe('free space is checked in the plan, before any byte is sent (planner)',
     const plan = planSync({ local: [file('big.bin', 20_000), file('a.py', 100)], board: smallBoard, index, dest: '' });
     expect(plan.entries.find((e) => e.action === 'refuse')).toMatchObject({
       file: 'big.bin',
-      explanation: 'big.bin is 20000 bytes, more than the 10240 bytes free on the board.',
+      summary: 'big.bin is 20000 bytes, more than the 10240 bytes free on the board.',
     });
     expect(plan.entries.find((e) => e.action === 'upload')).toMatchObject({ file: 'a.py' });
     expect(plan.blockers).toEqual([]);

@@ -60,7 +60,7 @@ describe('.mpy parsing never throws', () => {
       fc.property(fc.string(), mpyish, board, (name, bytes, target) => {
         const verdict = judgeMpy(name, bytes, target);
         expect(typeof verdict.loadable).toBe('boolean');
-        expect(verdict.explanation.length).toBeGreaterThan(0);
+        expect(verdict.summary.length).toBeGreaterThan(0);
       }),
       { numRuns: 2_000 },
     );

@@ -30,7 +30,7 @@ interface JsonBoard {
   ok: boolean;
   error: string | null;
   uploaded: string[];
-  refused: Array<{ file: string; error: string | null; explanation: string }>;
+  refused: Array<{ file: string; firmwareError: string | null; summary: string }>;
 }
 
 describe('hostile names and contents, synced to the virtual board with --dest /app', () => {
@@ -95,7 +95,7 @@ describe('hostile names and contents, synced to the virtual board with --dest /a
     for (const name of CONTROL) {
       const refusal = report.refused.find((r) => r.file === name);
       expect(refusal, name).toBeDefined();
-      expect(refusal!.explanation).toMatch(/its name contains a control character .*rename it/);
+      expect(refusal!.summary).toMatch(/its name contains a control character .*rename it/);
     }
   });
 
@@ -103,7 +103,7 @@ describe('hostile names and contents, synced to the virtual board with --dest /a
     for (const link of ['escape.py', 'outside', 'etc']) {
       const refusal = report.refused.find((r) => r.file === link);
       expect(refusal, link).toBeDefined();
-      expect(refusal!.explanation).toMatch(new RegExp(`^${link}: a link to /.*, outside the source folder; mpysync only sends what is inside it$`));
+      expect(refusal!.summary).toMatch(new RegExp(`^${link}: a link to /.*, outside the source folder; mpysync only sends what is inside it$`));
     }
   });
 
@@ -129,7 +129,7 @@ describe('paths that leave the source folder never reach the board (planner)', (
     const plan = planSync({ local: [file(relative), file('ok.py')], board: fakeProbe(4870), index, dest: '/app' });
     const entry = plan.entries.find((e) => e.action !== 'delete' && e.file === relative);
     expect(entry?.action).toBe('refuse');
-    expect(entry?.action === 'refuse' && entry.explanation).toMatch(/absolute path|"\.\.", "\." or empty part/);
+    expect(entry?.action === 'refuse' && entry.summary).toMatch(/absolute path|"\.\.", "\." or empty part/);
     expect(plan.entries.find((e) => e.action === 'upload')).toMatchObject({ file: 'ok.py', remote: '/app/ok.py' });
     expect(plan.mkdirs).toEqual(['/app']);
   });

@@ -26,13 +26,13 @@ describe('mpysync check', () => {
     const results = JSON.parse(stdout) as Array<Record<string, unknown>>;
     expect(results).toHaveLength(fixtureNames().length);
     for (const result of results) {
-      expect(Object.keys(result)).toEqual(expect.arrayContaining(['file', 'loadable', 'error', 'explanation', 'fix', 'header']));
-      expect(typeof result.explanation).toBe('string');
+      expect(Object.keys(result)).toEqual(expect.arrayContaining(['file', 'loadable', 'firmwareError', 'summary', 'fix', 'header']));
+      expect(typeof result.summary).toBe('string');
     }
     const byName = new Map(results.map((r) => [String(r.file).split('/').pop(), r]));
-    expect(byName.get('fastmath.armv6m.v1.27.0.mpy')).toMatchObject({ loadable: true, error: null, fix: null });
-    expect(byName.get('fastmath.armv7emsp.v1.27.0.mpy')).toMatchObject({ loadable: false, error: 'incompatible .mpy arch' });
-    expect(byName.get('greet.bytecode.v1.18.mpy')).toMatchObject({ loadable: false, error: 'incompatible .mpy file' });
+    expect(byName.get('fastmath.armv6m.v1.27.0.mpy')).toMatchObject({ loadable: true, firmwareError: null, fix: null });
+    expect(byName.get('fastmath.armv7emsp.v1.27.0.mpy')).toMatchObject({ loadable: false, firmwareError: 'incompatible .mpy arch' });
+    expect(byName.get('greet.bytecode.v1.18.mpy')).toMatchObject({ loadable: false, firmwareError: 'incompatible .mpy file' });
     expect(byName.get('fastmath.rv32imc-zba.v1.27.0.mpy')).toMatchObject({ header: { ok: true, archName: 'rv32imc', archFlags: 1, hex: '4d066f1f01' } });
     expect(String(byName.get('fastmath.armv6m.v1.27.0.mpy')!.file)).toBe(file('fastmath.armv6m.v1.27.0.mpy'));
   });
@@ -55,7 +55,7 @@ describe('mpysync check', () => {
   it('--board-mpy none: nothing loads; --small-int-bits and --firmware are honoured', async () => {
     const none = await mpysync('check', '--board-mpy', 'none', '--firmware', '1.22.0', '--json', file('greet.bytecode.v1.27.0.mpy'));
     expect(none.code).toBe(1);
-    expect(JSON.parse(none.stdout)[0]).toMatchObject({ loadable: false, error: null });
+    expect(JSON.parse(none.stdout)[0]).toMatchObject({ loadable: false, firmwareError: null });
 
     const dir = mkdtempSync(join(tmpdir(), 'mpysync-check-'));
     const wide = join(dir, 'wide.mpy');
@@ -65,7 +65,7 @@ describe('mpysync check', () => {
 
     const zba = file('fastmath.rv32imc-zba.v1.27.0.mpy');
     const old = await mpysync('check', '--board-mpy', '12038', '--firmware', '1.24.0', '--json', zba);
-    expect(JSON.parse(old.stdout)[0].error).toBe('incompatible .mpy arch');
+    expect(JSON.parse(old.stdout)[0].firmwareError).toBe('incompatible .mpy arch');
   });
 
   it('folders are walked recursively for .mpy only; a named non-.mpy file is still judged', async () => {
@@ -76,10 +76,10 @@ describe('mpysync check', () => {
     const named = join(dir, 'lib', 'notes.txt');
     const { code, stdout } = await mpysync('check', '--board-mpy', '774', '--json', dir, named);
     expect(code).toBe(1);
-    const results = JSON.parse(stdout) as Array<{ file: string; error: string; explanation: string }>;
+    const results = JSON.parse(stdout) as Array<{ file: string; firmwareError: string; summary: string }>;
     expect(results.map((r) => r.file)).toEqual([join(dir, 'lib', 'deep', 'cp.mpy'), named]);
-    expect(results[0]!.explanation).toContain('CircuitPython');
-    expect(results[1]!.error).toBe('incompatible .mpy file');
+    expect(results[0]!.summary).toContain('CircuitPython');
+    expect(results[1]!.firmwareError).toBe('incompatible .mpy file');
   });
 
   it.each([

@@ -25,10 +25,12 @@ describe('planSync', () => {
     expect(e.get('lib/greet.mpy')?.action).toBe('upload');
     expect(e.get('lib/fastmath.py')?.action).toBe('upload');
     expect(e.get('lib/fastmath.mpy')).toBeUndefined();
-    expect(plan.substitutions).toEqual([expect.objectContaining({ file: 'lib/fastmath.mpy', instead: 'lib/fastmath.py', error: 'incompatible .mpy file' })]);
+    expect(plan.substitutions).toEqual([
+      expect.objectContaining({ file: 'lib/fastmath.mpy', instead: 'lib/fastmath.py', firmwareError: 'incompatible .mpy file' }),
+    ]);
     const native = e.get('lib/native.mpy');
-    expect(native).toMatchObject({ action: 'refuse', error: 'incompatible .mpy arch' });
-    expect(native?.action === 'refuse' && native.explanation).toMatch(/xtensawin/);
+    expect(native).toMatchObject({ action: 'refuse', firmwareError: 'incompatible .mpy arch' });
+    expect(native?.action === 'refuse' && native.summary).toMatch(/xtensawin/);
     expect(plan.mkdirs).toEqual(['lib']);
     expect(plan.blockers).toEqual([]);
   });
@@ -98,12 +100,12 @@ describe('planSync', () => {
     const e = byFile(plan.entries);
     expect(e.get('greet.py')?.action).toBe('upload');
     expect(plan.substitutions[0]).toMatchObject({ file: 'greet.mpy', instead: 'greet.py' });
-    expect(plan.substitutions[0]!.explanation).toMatch(/\.mpy/);
+    expect(plan.substitutions[0]!.summary).toMatch(/\.mpy/);
   });
 
   it('refuses files in folders on a flat file system', () => {
     const plan = planSync({ local: project.slice(0, 2), board: fakeProbe(null), index: emptyIndex, dest: '' });
-    expect(byFile(plan.entries).get('lib/greet.mpy')).toMatchObject({ action: 'refuse', explanation: expect.stringMatching(/no folders/) });
+    expect(byFile(plan.entries).get('lib/greet.mpy')).toMatchObject({ action: 'refuse', summary: expect.stringMatching(/no folders/) });
   });
 
   it('refuses a file bigger than the free space and blocks a sync that would not fit, before any byte is sent', () => {
@@ -111,7 +113,7 @@ describe('planSync', () => {
     const small: LocalFile = { relative: 'small.py', bytes: new Uint8Array(30_000).fill(65) };
     const board = fakeProbe(4870, { fs: { cwd: '/', total: 100_000, free: 40_000, blockSize: 512, dirs: true, rename: true, stat: true } });
     const plan = planSync({ local: [big, small], board, index: emptyIndex, dest: '' });
-    expect(byFile(plan.entries).get('big.bin')).toMatchObject({ action: 'refuse', explanation: expect.stringMatching(/more than the 40000 bytes free/) });
+    expect(byFile(plan.entries).get('big.bin')).toMatchObject({ action: 'refuse', summary: expect.stringMatching(/more than the 40000 bytes free/) });
     expect(plan.blockers).toEqual([]);
     const tight = planSync({ local: [small, { relative: 'more.py', bytes: new Uint8Array(20_000).fill(65) }], board, index: emptyIndex, dest: '' });
     expect(tight.blockers[0]).toMatch(/not enough space/);
@@ -128,7 +130,7 @@ describe('planSync', () => {
       dest: '',
     });
     const e = byFile(plan.entries);
-    expect(e.get('a\nb.py')).toMatchObject({ action: 'refuse', explanation: expect.stringMatching(/control character/) });
-    expect(e.get('latin.py')).toMatchObject({ action: 'refuse', explanation: expect.stringMatching(/not UTF-8/) });
+    expect(e.get('a\nb.py')).toMatchObject({ action: 'refuse', summary: expect.stringMatching(/control character/) });
+    expect(e.get('latin.py')).toMatchObject({ action: 'refuse', summary: expect.stringMatching(/not UTF-8/) });
   });
 });

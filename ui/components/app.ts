@@ -149,9 +149,7 @@ export class MpysyncApp extends LitElement {
       <section aria-labelledby="boards-title">
         <div class="boards-head">
           <h2 id="boards-title"><span class="step" aria-hidden="true">3</span>Check the plan and sync</h2>
-          <button class="primary" ?disabled=${!canSyncAll} @click=${() => emit(this, 'mps-sync-all')}>
-            Sync all boards${connected.length ? ` (${connected.length})` : ''}
-          </button>
+          <button class="primary" ?disabled=${!canSyncAll} @click=${() => emit(this, 'mps-sync-all')}>Sync all boards${connected.length ? ` (${connected.length})` : ''}</button>
         </div>
         ${
           v.boards.length
@@ -166,3 +164,9 @@ export class MpysyncApp extends LitElement {
   }
 }
 customElements.define('mpysync-app', MpysyncApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mpysync-app': MpysyncApp;
+  }
+}

@@ -130,9 +130,7 @@ export class BoardCard extends LitElement {
           <h3>${title}</h3>
           ${b.kind === 'virtual' ? html`<span class="badge info" title="MicroPython WebAssembly running in this page">virtual</span>` : nothing}
           <span class="badge ${CONNECTION[b.connection].tone}" data-connection=${b.connection}>${CONNECTION[b.connection].text}</span>
-          <span class="sub muted" aria-live="polite"
-            >${b.usbName ? b.label : ''}${b.usbName && b.activity ? ' · ' : ''}${b.activity ? ACTIVITY[b.activity] : ''}</span
-          >
+          <span class="sub muted" aria-live="polite">${b.usbName ? b.label : ''}${b.usbName && b.activity ? ' · ' : ''}${b.activity ? ACTIVITY[b.activity] : ''}</span>
         </header>
         ${b.error ? html`<p class="error" role="alert">${b.error}</p>` : nothing} ${b.probe ? this.renderFacts() : nothing}
         ${
@@ -147,11 +145,11 @@ export class BoardCard extends LitElement {
           ${
             connected
               ? html`
-                  <button class="primary" ?disabled=${busy || !b.plan || b.plan.blockers.length > 0} @click=${() => emit(this, 'mps-sync', { id: b.id })}>
-                    Sync this board
-                  </button>
-                  <button ?disabled=${b.activity === 'disconnecting'} @click=${() => emit(this, 'mps-disconnect', { id: b.id })}>Disconnect</button>
-                `
+                <button class="primary" ?disabled=${busy || !b.plan || b.plan.blockers.length > 0} @click=${() => emit(this, 'mps-sync', { id: b.id })}>
+                  Sync this board
+                </button>
+                <button ?disabled=${b.activity === 'disconnecting'} @click=${() => emit(this, 'mps-disconnect', { id: b.id })}>Disconnect</button>
+              `
               : b.connection !== 'connecting'
                 ? html`<button @click=${() => emit(this, 'mps-remove', { id: b.id })}>Remove</button>`
                 : nothing
@@ -167,30 +165,15 @@ export class BoardCard extends LitElement {
     const features = featureList(p);
     return html`
       <dl>
-        <div>
-          <dt>Firmware</dt>
-          <dd data-fact="firmware">${firmwareLabel(p)}</dd>
-        </div>
-        <div>
-          <dt>Machine</dt>
-          <dd data-fact="machine">${p.implementation.machine ?? p.platform}</dd>
-        </div>
+        <div><dt>Firmware</dt><dd data-fact="firmware">${firmwareLabel(p)}</dd></div>
+        <div><dt>Machine</dt><dd data-fact="machine">${p.implementation.machine ?? p.platform}</dd></div>
         <div>
           <dt>.mpy files</dt>
           <dd data-fact="abi" title=${p.mpy ? `sys.implementation._mpy = ${p.mpy.raw}` : 'the firmware reports no sys.implementation._mpy'}>${abiLabel(p)}</dd>
         </div>
-        <div>
-          <dt>Releases</dt>
-          <dd data-fact="releases">${p.mpy ? `MicroPython ${p.mpy.releases}` : '—'}</dd>
-        </div>
-        <div>
-          <dt>Free space</dt>
-          <dd data-fact="free">${formatBytes(p.fs.free)}${p.fs.total ? html` <span class="muted">of ${formatBytes(p.fs.total)}</span>` : nothing}</dd>
-        </div>
-        <div>
-          <dt>Features</dt>
-          <dd data-fact="features">${features.length ? features.join(' · ') : 'none of the optional ones'}</dd>
-        </div>
+        <div><dt>Releases</dt><dd data-fact="releases">${p.mpy ? `MicroPython ${p.mpy.releases}` : '—'}</dd></div>
+        <div><dt>Free space</dt><dd data-fact="free">${formatBytes(p.fs.free)}${p.fs.total ? html` <span class="muted">of ${formatBytes(p.fs.total)}</span>` : nothing}</dd></div>
+        <div><dt>Features</dt><dd data-fact="features">${features.length ? features.join(' · ') : 'none of the optional ones'}</dd></div>
       </dl>
     `;
   }
@@ -214,16 +197,18 @@ export class BoardCard extends LitElement {
     return html`
       <p class="result ${r.ok ? 'ok' : 'bad'}" role="status" data-result=${r.ok ? 'ok' : 'failed'}>
         <strong>${r.ok ? 'Sync finished' : 'Sync failed'}</strong>
-        ${r.uploaded} uploaded · ${r.skipped} skipped · ${r.refused}
-        refused${r.substituted ? ` · ${r.substituted} substituted` : ''}${r.deleted ? ` · ${r.deleted} deleted` : ''}
+        ${r.uploaded} uploaded · ${r.skipped} skipped · ${r.refused} refused${r.substituted ? ` · ${r.substituted} substituted` : ''}${r.deleted ? ` · ${r.deleted} deleted` : ''}
         <br />
-        <span class="muted"
-          >${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytes)} on the wire · ${r.roundTrips} round trip${r.roundTrips === 1 ? '' : 's'} ·
-          ${formatMs(r.ms)}</span
-        >
+        <span class="muted">${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytes)} on the wire · ${r.roundTrips} round trip${r.roundTrips === 1 ? '' : 's'} · ${formatMs(r.ms)}</span>
         ${r.failed.map((f) => html`<br /><span>${f.file}: ${f.error}</span>`)}
       </p>
     `;
   }
 }
 customElements.define('mps-board-card', BoardCard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mps-board-card': BoardCard;
+  }
+}

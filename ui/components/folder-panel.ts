@@ -67,24 +67,29 @@ export class FolderPanel extends LitElement {
     const p = this.project;
     const bytes = p.files.reduce((n, f) => n + f.size, 0);
     return html`
-      <div class="zone ${this.dragging ? 'dragging' : ''}" @dragover=${this.dragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.drop}>
+      <div
+        class="zone ${this.dragging ? 'dragging' : ''}"
+        @dragover=${this.dragOver}
+        @dragleave=${() => (this.dragging = false)}
+        @drop=${this.drop}
+      >
         <div class="summary" aria-live="polite">
           ${
             p.loading
               ? html`<p>Reading the folder…</p>`
               : p.name
                 ? html`
-                    <p><span class="name">${p.name}</span> · ${p.files.length} files · ${formatBytes(bytes)}</p>
-                    ${p.ignored.length ? html`<p class="muted">Left out: ${p.ignored.join(', ')}</p>` : nothing}
-                    <details>
-                      <summary>Show files</summary>
-                      <ul>
-                        ${p.files.map((f) => html`<li>${f.relative} <span class="muted">(${formatBytes(f.size)})</span></li>`)}
-                      </ul>
-                    </details>
-                  `
+                  <p><span class="name">${p.name}</span> · ${p.files.length} files · ${formatBytes(bytes)}</p>
+                  ${p.ignored.length ? html`<p class="muted">Left out: ${p.ignored.join(', ')}</p>` : nothing}
+                  <details>
+                    <summary>Show files</summary>
+                    <ul>
+                      ${p.files.map((f) => html`<li>${f.relative} <span class="muted">(${formatBytes(f.size)})</span></li>`)}
+                    </ul>
+                  </details>
+                `
                 : html`<p>Drop your project folder here, or choose it.</p>
-                    <p class="muted">.git, __pycache__, node_modules and .pyc files are left out.</p>`
+                  <p class="muted">.git, __pycache__, node_modules and .pyc files are left out.</p>`
           }
         </div>
         <button class="primary" @click=${this.choose}>${p.name ? 'Choose another folder' : 'Choose folder'}</button>
@@ -120,3 +125,9 @@ export class FolderPanel extends LitElement {
   }
 }
 customElements.define('mps-folder-panel', FolderPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mps-folder-panel': FolderPanel;
+  }
+}

@@ -88,10 +88,7 @@ export class LogPanel extends LitElement {
     return html`
       <div class="bar">
         <h2 id="log-title">Log</h2>
-        <label
-          ><input type="checkbox" .checked=${this.showDetails} @change=${(e: Event) => (this.showDetails = (e.target as HTMLInputElement).checked)} /> Show
-          protocol details</label
-        >
+        <label><input type="checkbox" .checked=${this.showDetails} @change=${(e: Event) => (this.showDetails = (e.target as HTMLInputElement).checked)} /> Show protocol details</label>
         <button @click=${() => emit(this, 'mps-copy-log')}>Copy log</button>
         <span class="copied" role="status">${this.copied ?? ''}</span>
       </div>
@@ -107,3 +104,9 @@ export class LogPanel extends LitElement {
   }
 }
 customElements.define('mps-log-panel', LogPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mps-log-panel': LogPanel;
+  }
+}

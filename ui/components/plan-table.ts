@@ -133,9 +133,7 @@ export class PlanTable extends LitElement {
     return html`
       ${this.plan.blockers.map((b) => html`<p class="blockers" role="alert">${b}</p>`)}
       <table>
-        <caption>
-          ${this.caption}
-        </caption>
+        <caption>${this.caption}</caption>
         <thead>
           <tr>
             <th scope="col">File</th>
@@ -159,16 +157,16 @@ export class PlanTable extends LitElement {
               </tr>
             `,
           )}
-          ${
-            rows.length === 0
-              ? html`<tr>
-                  <td colspan="4" class="muted">The folder has no files to send.</td>
-                </tr>`
-              : nothing
-          }
+          ${rows.length === 0 ? html`<tr><td colspan="4" class="muted">The folder has no files to send.</td></tr>` : nothing}
         </tbody>
       </table>
     `;
   }
 }
 customElements.define('mps-plan-table', PlanTable);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mps-plan-table': PlanTable;
+  }
+}

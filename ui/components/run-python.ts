@@ -75,11 +75,7 @@ export class RunPython extends LitElement {
       </form>
       ${
         last
-          ? html`<pre
-              class="output"
-              aria-live="polite"
-              aria-label="Output of the last run"
-            ><span class="prompt">&gt;&gt;&gt; ${last.code}  (${formatMs(last.ms)})</span>
+          ? html`<pre class="output" aria-live="polite" aria-label="Output of the last run"><span class="prompt">&gt;&gt;&gt; ${last.code}  (${formatMs(last.ms)})</span>
 ${last.output}${last.error ? html`<span class="error">${last.error}</span>` : nothing}</pre>`
           : nothing
       }
@@ -95,3 +91,9 @@ ${last.output}${last.error ? html`<span class="error">${last.error}</span>` : no
   }
 }
 customElements.define('mps-run-python', RunPython);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mps-run-python': RunPython;
+  }
+}

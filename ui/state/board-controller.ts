@@ -3,11 +3,12 @@
  * board action is queued, so a click during a sync waits instead of interleaving on the wire.
  * All protocol work is delegated to protocol/ (probe, plan, sync); this file only keeps score.
  */
-import { probeAndPlan } from '../../protocol/session/probe-and-plan';
 import type { LocalFile } from '../../protocol/plan/plan';
 import { probeBoard } from '../../protocol/probe/probe';
 import { decodeLenient, RawRepl } from '../../protocol/repl';
-import { executePlan, type SyncEvent, type SyncOutcome } from '../../protocol/transfer';
+import { refusalText } from '../../protocol/mpy';
+import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board';
+import { CommandCache } from '../../protocol/transfer';
 import type { Transport } from '../../protocol/transport';
 import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './views';
 
@@ -31,6 +32,7 @@ export class BoardController {
   /** The plan shown still describes the board: nothing has run on it since it was made. */
   private planIsCurrent = false;
   private plannedFiles: LocalFile[] | null = null;
+  private readonly commandCache = new CommandCache(1);
 
   constructor(
     id: string,
@@ -99,41 +101,28 @@ export class BoardController {
    */
   sync(files: LocalFile[]): Promise<void> {
     return this.queued('syncing', async () => {
-      const repl = this.repl!;
-      const transport = this.link!.transport;
-      const started = performance.now();
-      const roundTripsBefore = repl.stats.roundTrips;
-      const wireBefore = transport.bytesWritten;
-      if (!this.planIsCurrent || this.plannedFiles !== files) await this.planNow(files);
+      const current = this.planIsCurrent && this.plannedFiles === files ? this.current.plan! : undefined;
       this.planIsCurrent = false;
-      const plan = this.current.plan!;
-      const uploads = plan.entries.flatMap((e) => (e.action === 'upload' ? [e.file] : []));
-      this.patch({
-        result: null,
-        progress: { files: Object.fromEntries(uploads.map((f) => [f, 'waiting'])), doneBytes: 0, totalBytes: plan.uploadBytes },
-      });
-      this.log(`sync: ${uploads.length} file(s) to send, ${plan.uploadBytes} bytes`);
-      const contents = new Map(files.map((f) => [f.relative, f.bytes]));
-      let outcome: SyncOutcome | undefined;
-      let failure: string | null = null;
-      try {
-        outcome = await executePlan(repl, plan, contents, this.current.probe!, (event) => this.onSyncEvent(event));
-      } catch (error) {
-        outcome = (error as { outcome?: SyncOutcome }).outcome;
-        failure = messageOf(error);
-      }
+      const session = { repl: this.repl!, transport: this.link!.transport };
+      const report = await syncBoard(
+        session,
+        files,
+        { dest: '', probe: this.current.probe ?? undefined, plan: current, commandCache: this.commandCache },
+        (event) => this.onSyncEvent(event),
+      );
+      const failure = report.error;
       const result: SyncResult = {
-        ok: failure === null && (outcome?.failed.length ?? 0) === 0,
-        uploaded: outcome?.uploaded.length ?? 0,
-        skipped: outcome?.skipped.length ?? 0,
-        substituted: outcome?.substituted.length ?? 0,
-        refused: outcome?.refused.length ?? 0,
-        deleted: outcome?.deleted.length ?? 0,
-        failed: outcome?.failed ?? [],
-        payloadBytes: outcome?.payloadBytes ?? 0,
-        wireBytes: transport.bytesWritten - wireBefore,
-        roundTrips: repl.stats.roundTrips - roundTripsBefore,
-        ms: Math.round(performance.now() - started),
+        ok: report.ok,
+        uploaded: report.uploaded.length,
+        skipped: report.skipped.length,
+        substituted: report.substituted.length,
+        refused: report.refused.length,
+        deleted: report.deleted.length,
+        failed: report.failed,
+        payloadBytes: report.payloadBytes,
+        wireBytes: report.wireBytesSent,
+        roundTrips: report.roundTrips,
+        ms: report.ms,
         error: failure,
       };
       this.patch({ result, error: failure });
@@ -173,20 +162,33 @@ export class BoardController {
 
   private async planNow(files: LocalFile[]): Promise<void> {
     this.planIsCurrent = false;
-    const { probe, plan } = await probeAndPlan(this.repl!, files, { dest: '', probe: this.current.probe ?? undefined });
+    const session = { repl: this.repl!, transport: this.link!.transport };
+    const report = await syncBoard(session, files, { dest: '', dryRun: true, probe: this.current.probe ?? undefined });
+    if (!report.plan) throw new Error(report.error ?? 'the board could not be indexed');
+    const plan = report.plan;
     this.planIsCurrent = true;
     this.plannedFiles = files;
-    this.patch({ probe, plan, progress: null, result: null });
+    this.patch({ probe: report.board, plan, progress: null, result: null });
     const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
     this.log(
       `plan: ${count('upload')} to upload, ${count('skip')} unchanged, ${plan.substitutions.length} substituted, ` +
         `${count('refuse')} refused, ${count('delete')} to delete`,
     );
-    for (const e of plan.entries) if (e.action === 'refuse') this.log(`  refused ${e.file}: ${e.explanation}`);
+    for (const e of plan.entries) if (e.action === 'refuse') this.log(`  refused ${e.file}: ${refusalText(e)}`);
     for (const blocker of plan.blockers) this.log(`  blocked: ${blocker}`, 'error');
   }
 
-  private onSyncEvent(event: SyncEvent): void {
+  private onSyncEvent(event: BoardEvent): void {
+    if (event.type === 'planned') {
+      const uploads = event.plan.entries.flatMap((e) => (e.action === 'upload' ? [e.file] : []));
+      this.patch({
+        plan: event.plan,
+        result: null,
+        progress: { files: Object.fromEntries(uploads.map((f) => [f, 'waiting'])), doneBytes: 0, totalBytes: event.plan.uploadBytes },
+      });
+      this.log(`sync: ${uploads.length} file(s) to send, ${event.plan.uploadBytes} bytes`);
+      return;
+    }
     const progress = this.current.progress;
     if (!progress) return;
     if (event.type === 'file-done') {

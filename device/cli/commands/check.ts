@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { decodeBoardMpy, headerToJson, judgeMpy, parseMpyHeader, parseMpyValue, parseRelease, type BoardTarget } from '../../../protocol/mpy';
+import { decodeBoardMpy, headerToJson, judgeMpy, parseMpyHeader, parseMpyValue, parseRelease, refusalText, type BoardTarget } from '../../../protocol/mpy';
 import { MpysyncError } from '../../../protocol/errors';
 import { collectFiles } from '../../local-files';
 import { EXIT_OK, EXIT_SOME_FAILED } from '../exit-codes';
@@ -32,8 +32,8 @@ export function register(program: Command): void {
         const json = results.map(({ file, verdict, bytes }) => ({
           file,
           loadable: verdict.loadable,
-          error: verdict.error,
-          explanation: verdict.explanation,
+          firmwareError: verdict.firmwareError,
+          summary: verdict.summary,
           fix: verdict.fix,
           inferred: verdict.inferred,
           header: headerToJson(parseMpyHeader(bytes)),
@@ -66,11 +66,11 @@ function printForPeople(results: Array<{ file: string; verdict: ReturnType<typeo
   const colors = pc.createColors(Boolean(process.stdout.isTTY));
   const lines = results.map(({ file, verdict }) => {
     if (verdict.loadable) {
-      const note = verdict.inferred ? colors.yellow(` (a guess) — ${verdict.explanation}`) : '';
+      const note = verdict.inferred ? colors.yellow(` (a guess) — ${refusalText(verdict)}`) : '';
       return `${colors.green('✓')} ${file}: loads${note}`;
     }
-    const error = verdict.error ? `${colors.red(verdict.error)} — ` : '';
-    return `${colors.red('✗')} ${file}: ${error}${verdict.explanation}`;
+    const error = verdict.firmwareError ? `${colors.red(verdict.firmwareError)} — ` : '';
+    return `${colors.red('✗')} ${file}: ${error}${refusalText(verdict)}`;
   });
   const loaded = results.filter((r) => r.verdict.loadable).length;
   const boardText = board.mpy === null ? 'a board without _mpy' : `_mpy ${board.mpy} (.mpy ${decodeBoardMpy(board.mpy).label})`;

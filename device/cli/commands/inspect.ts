@@ -34,7 +34,7 @@ export function register(program: Command): void {
         const header = parseMpyHeader(file.bytes);
         const boards: BoardOutcome[] = KNOWN_BOARDS.map((board) => {
           const verdict = judgeMpy(basename(file.path), file.bytes, { mpy: board.mpy, smallIntBits: board.smallIntBits, firmwareVersion: board.firmware });
-          return { name: board.name, mpy: board.mpy, firmware: board.firmware, error: verdict.loadable ? null : (verdict.error ?? 'does not load') };
+          return { name: board.name, mpy: board.mpy, firmware: board.firmware, error: verdict.loadable ? null : (verdict.firmwareError ?? 'does not load') };
         });
         return { file: file.path, header, boards };
       });

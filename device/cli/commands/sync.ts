@@ -1,7 +1,9 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { refusalText } from '../../../protocol/mpy';
 import type { Plan } from '../../../protocol/plan/plan';
-import type { SyncEvent } from '../../../protocol/transfer';
+import type { BoardEvent } from '../../../protocol/session/sync-board';
+import { CommandCache } from '../../../protocol/transfer';
 import { listPorts } from '../../ports';
 import { readProject, type Project } from '../../project-files';
 import { syncOneBoard, type BoardReport } from '../../sync-runner';
@@ -58,12 +60,14 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
   }
   const dest = opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
   const progress = dryRun || opts.json ? null : new Progress(ports);
+  // Boards synced together get the same commands: compressed once for the class.
+  const commandCache = new CommandCache();
   const reports = await Promise.all(
     ports.map((port, i) =>
       syncOneBoard(
         port,
         project,
-        { dest, deleteExtraneous: opts.delete ?? false, dryRun, notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`) },
+        { dest, deleteExtraneous: opts.delete ?? false, dryRun, commandCache, notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`) },
         (event) => progress?.update(i, event),
       ),
     ),
@@ -92,7 +96,7 @@ function jsonReport(r: BoardReport) {
 function describeBoard(r: BoardReport, dryRun: boolean): string {
   const lines = [`${c.bold(r.port)}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
   if (r.plan) lines.push(planTable(r.plan));
-  for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.explanation}`);
+  for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.summary}`);
   for (const f of r.failed) lines.push(`  ${c.red('failed')} ${f.file}: ${f.error}`);
   if (r.error) lines.push(`  ${c.red('error')} ${r.error}`);
   else if (!dryRun)
@@ -106,8 +110,7 @@ function planTable(plan: Plan): string {
   const colour = { upload: c.green, skip: c.dim, refuse: c.red, delete: c.yellow } as const;
   const rows = plan.entries.map((e) => {
     const what = e.action === 'delete' ? e.remote : e.file;
-    const why =
-      e.action === 'refuse' ? `${e.error ? e.error + ': ' : ''}${e.explanation}${e.fix && !e.explanation.includes(e.fix) ? ' ' + e.fix : ''}` : e.reason;
+    const why = e.action === 'refuse' ? `${e.firmwareError ? e.firmwareError + ': ' : ''}${refusalText(e)}` : e.reason;
     return ['  ' + colour[e.action](e.action.padEnd(7)), what, why];
   });
   for (const b of plan.blockers) rows.push(['  ' + c.red('blocked'), '', b]);
@@ -143,7 +146,7 @@ class Progress {
         )
       : null;
   }
-  update(i: number, event: SyncEvent): void {
+  update(i: number, event: BoardEvent): void {
     const port = this.ports[i]!;
     if (!this.multi) {
       if (event.type === 'file-done') process.stderr.write(`[${port}] sent ${event.remote} (${event.bytes} B)\n`);

@@ -1,0 +1,171 @@
+/**
+ * The main job for one connected board, in pipeline order: probe and index (one program), plan,
+ * carry the plan out, report. The CLI, the web page and the benchmark all call this; they keep
+ * only how they show it.
+ */
+import { MpysyncError } from '../errors';
+import type { LocalFile, Plan } from '../plan/plan';
+import type { BoardProbe } from '../probe/probe';
+import type { RawRepl } from '../repl';
+import { executePlan, plannedOutcome, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer';
+import type { Transport } from '../transport';
+import { probeAndPlan } from './probe-and-plan';
+
+/** A file of the project that could not be taken (unreadable, a link out of the folder…). */
+export interface ProjectProblem {
+  file: string;
+  reason: string;
+}
+
+export interface SyncBoardOptions {
+  /** Destination folder on the board; '' is its current folder. */
+  dest: string;
+  deleteExtraneous?: boolean;
+  /** Plan only: nothing is written. */
+  dryRun?: boolean;
+  /** Problems found while reading the project: each becomes a refused file of the plan. */
+  problems?: readonly ProjectProblem[];
+  /** A probe made earlier on this connection (saves a round trip). */
+  probe?: BoardProbe;
+  /** A plan made earlier on this connection, still true of the board: no index is fetched again. */
+  plan?: Plan;
+  /** Shared by boards synced together, so one project's commands are built once. */
+  commandCache?: CommandCache;
+  /** What the transfer should take the board to be (the benchmark pretends features away). */
+  adjustProbe?: (probe: BoardProbe) => BoardProbe;
+}
+
+export type BoardEvent = SyncEvent | { type: 'probed'; probe: BoardProbe } | { type: 'planned'; plan: Plan };
+
+export interface SyncReport extends SyncOutcome {
+  /** Everything planned arrived (or, for a dry run, the plan may be carried out). */
+  ok: boolean;
+  /** Why the board could not be synced at all (connection, probe, not enough space). */
+  error: string | null;
+  errorCode: string | null;
+  firmware: string | null;
+  abi: string | null;
+  board: BoardProbe | null;
+  plan: Plan | null;
+  /** Bytes written to the link during this job, and of them, by the transfer alone. */
+  wireBytesSent: number;
+  transferWireBytes: number;
+  roundTrips: number;
+  transferRoundTrips: number;
+  ms: number;
+  probeMs: number;
+}
+
+export interface BoardSession {
+  repl: RawRepl;
+  transport: Pick<Transport, 'bytesWritten'>;
+}
+
+/** Never throws: a failure is in the report, with what the board holds now and what to do. */
+export async function syncBoard(
+  session: BoardSession,
+  files: LocalFile[],
+  options: SyncBoardOptions,
+  onEvent: (event: BoardEvent) => void = () => {},
+): Promise<SyncReport> {
+  const { repl, transport } = session;
+  const started = performance.now();
+  const wireBefore = transport.bytesWritten;
+  const tripsBefore = repl.stats.roundTrips;
+  const report: SyncReport = {
+    ok: false,
+    error: null,
+    errorCode: null,
+    firmware: null,
+    abi: null,
+    board: null,
+    plan: null,
+    ...emptyOutcome(),
+    wireBytesSent: 0,
+    transferWireBytes: 0,
+    roundTrips: 0,
+    transferRoundTrips: 0,
+    ms: 0,
+    probeMs: 0,
+  };
+  let transferWireStart = 0;
+  let transferTripsStart = 0;
+  try {
+    let probe = options.probe;
+    let plan = options.plan;
+    if (!probe || !plan) {
+      const planned = await probeAndPlan(repl, files, { dest: options.dest, deleteExtraneous: options.deleteExtraneous, probe });
+      ({ probe, plan } = planned);
+      report.probeMs = planned.probeMs;
+    }
+    report.board = probe;
+    report.firmware = `${probe.implementation.name} ${probe.implementation.version}`;
+    report.abi = probe.mpy ? probe.mpy.label : 'no .mpy';
+    onEvent({ type: 'probed', probe });
+    for (const p of options.problems ?? [])
+      plan.entries.push({ action: 'refuse', file: p.file, firmwareError: null, summary: `${p.file}: ${p.reason}`, fix: null });
+    report.plan = plan;
+    onEvent({ type: 'planned', plan });
+    if (options.dryRun) {
+      Object.assign(report, outcomeFromPlan(plan));
+      report.ok = plan.blockers.length === 0;
+      if (plan.blockers.length) report.error = plan.blockers.join('; ');
+      return report;
+    }
+    if (plan.blockers.length) throw new MpysyncError('plan-blocked', plan.blockers.join('; '));
+    const contents = new Map(files.map((f) => [f.relative, f.bytes]));
+    transferWireStart = transport.bytesWritten;
+    transferTripsStart = repl.stats.roundTrips;
+    try {
+      const target = options.adjustProbe ? options.adjustProbe(probe) : probe;
+      Object.assign(report, await executePlan(repl, plan, contents, target, onEvent, { commandCache: options.commandCache }));
+    } catch (error) {
+      throw withRetryAdvice(error, probe.fs.rename);
+    }
+    report.ok = report.failed.length === 0;
+  } catch (error) {
+    const outcome = (error as { outcome?: SyncOutcome }).outcome;
+    if (outcome) Object.assign(report, outcome);
+    report.error = (error as Error).message;
+    report.errorCode = error instanceof MpysyncError ? error.code : 'internal';
+    report.ok = false;
+  } finally {
+    report.wireBytesSent = transport.bytesWritten - wireBefore;
+    report.roundTrips = repl.stats.roundTrips - tripsBefore;
+    if (transferWireStart) {
+      report.transferWireBytes = transport.bytesWritten - transferWireStart;
+      report.transferRoundTrips = repl.stats.roundTrips - transferTripsStart;
+    }
+    report.ms = Math.round(performance.now() - started);
+  }
+  return report;
+}
+
+const emptyOutcome = (): SyncOutcome => ({ uploaded: [], skipped: [], substituted: [], refused: [], deleted: [], failed: [], payloadBytes: 0 });
+
+/** A dry run's report: what the sync would upload and delete, besides what the plan settles. */
+function outcomeFromPlan(plan: Plan): SyncOutcome {
+  return {
+    ...plannedOutcome(plan),
+    uploaded: plan.entries.flatMap((e) => (e.action === 'upload' ? [e.file] : [])),
+    deleted: plan.entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : [])),
+  };
+}
+
+/**
+ * A sync cut short (board gone, reset, silent): say what state the board is in and what to do.
+ * Each file is replaced only after its copy was verified, so a rerun finishes the job. Without
+ * os.rename (the micro:bit) the verified copy is copied over the old file, which is not atomic.
+ */
+function withRetryAdvice(error: unknown, atomicRename: boolean): unknown {
+  if (!(error instanceof MpysyncError)) return error;
+  const state = atomicRename
+    ? 'every file on the board is either its old or its new version, never half of one'
+    : 'this board has no os.rename, so the file being replaced at that moment may be incomplete';
+  error.message =
+    error.message.replace(/\.?\s*$/, '.') +
+    ` The sync stopped there: ${state}. ` +
+    (error.code === 'transport-closed' ? 'Reconnect the board and run the sync again' : 'Run the sync again') +
+    ' to send the rest.';
+  return error;
+}
