@@ -1,13 +1,14 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { MpysyncError } from '../protocol/errors';
+import type { LocalFile } from '../protocol/plan/plan';
+import { walkProject } from '../protocol/plan/project-walk';
+import { nodeTree } from './node-tree';
 
-export interface LocalFile {
+/** A project file (relative to the folder it was found in; a named file's is its base name) and its path here. */
+export interface NamedFile extends LocalFile {
   /** The path as given (a named file) or as found under a given folder. */
   path: string;
-  /** Relative to the folder it was found in; for a named file, its base name. Always '/'-separated. */
-  relative: string;
-  bytes: Uint8Array;
 }
 
 export interface CollectOptions {
@@ -26,42 +27,23 @@ export class LocalPathError extends MpysyncError {
 }
 
 /**
- * Reads the named files and, recursively, the files in the named folders (sorted by name, so the
- * order is stable). Symlinked folders are followed once; a loop is not walked again.
+ * Reads the named files and, recursively, the files in the named folders (the one project walk,
+ * without the ignore rules: `check` judges whatever it is pointed at), sorted by name.
  */
-export async function collectFiles(paths: string[], options: CollectOptions = {}): Promise<LocalFile[]> {
-  const include = options.include ?? (() => true);
-  const files: LocalFile[] = [];
+export async function collectFiles(paths: string[], options: CollectOptions = {}): Promise<NamedFile[]> {
+  const files: NamedFile[] = [];
   for (const given of paths) {
     const info = await statOrThrow(given);
-    if (info.isDirectory()) {
-      await walk(given, given, include, files, new Set());
-    } else {
+    if (!info.isDirectory()) {
       files.push({ path: given, relative: basename(given), bytes: await readOrThrow(given) });
+      continue;
     }
+    const walked = await walkProject(await nodeTree(given, { linksOut: true }), { rules: false, include: options.include });
+    const problem = walked.problems[0];
+    if (problem) throw new LocalPathError(join(given, problem.file), problem.reason);
+    for (const f of walked.files) files.push({ ...f, path: join(given, f.relative) });
   }
   return files;
-}
-
-async function walk(root: string, dir: string, include: (rel: string) => boolean, out: LocalFile[], seen: Set<string>): Promise<void> {
-  const real = await realpath(dir).catch((error: unknown) => {
-    throw pathError(dir, error);
-  });
-  if (seen.has(real)) return;
-  seen.add(real);
-  const entries = await readdir(dir).catch((error: unknown) => {
-    throw pathError(dir, error);
-  });
-  for (const name of entries.sort()) {
-    const full = join(dir, name);
-    const info = await statOrThrow(full);
-    if (info.isDirectory()) {
-      await walk(root, full, include, out, seen);
-    } else if (info.isFile()) {
-      const rel = relative(root, full).split('\\').join('/');
-      if (include(rel)) out.push({ path: full, relative: rel, bytes: await readOrThrow(full) });
-    }
-  }
 }
 
 async function statOrThrow(path: string) {

@@ -3,8 +3,7 @@
  * Access handle (Chrome, Edge), the files of an `<input webkitdirectory>`, or a drag-and-drop.
  * Leaves out what never belongs on a board, like the CLI does (device/project-files.ts).
  */
-import ignore from 'ignore';
-import { ALWAYS_IGNORED, IGNORE_FILE } from '../../protocol/plan/project-rules';
+import { treeOfPaths, walkProject, type ProjectTree, type TreeEntry, type WalkedProject } from '../../protocol/plan/project-walk';
 import type { LocalFile } from '../../protocol/plan/plan';
 
 export interface FolderContents {
@@ -91,52 +90,31 @@ function entryNode(entry: FileSystemEntry): TreeNode {
   };
 }
 
+/** The nodes under `top` as a ProjectTree for the one project walk (each folder is listed once, parents first). */
 async function collect(name: string, top: AsyncIterable<TreeNode>): Promise<FolderContents> {
-  const always = ignore().add(ALWAYS_IGNORED);
-  const found: Array<{ relative: string; file: File }> = [];
-  const ignored: string[] = [];
-  const visit = async (nodes: AsyncIterable<TreeNode>, prefix: string) => {
-    for await (const node of nodes) {
-      const relative = prefix + node.name;
-      const isDir = node.kind === 'directory';
-      // Ignored folders are not even opened: node_modules can hold thousands of files.
-      if (always.ignores(isDir ? relative + '/' : relative)) {
-        ignored.push(isDir ? relative + '/' : relative);
-        if (relative === IGNORE_FILE) found.push({ relative, file: await node.file() });
-        continue;
+  const folders = new Map<string, AsyncIterable<TreeNode>>([['', top]]);
+  const files = new Map<string, TreeNode>();
+  const tree: ProjectTree = {
+    async list(dir) {
+      const entries: TreeEntry[] = [];
+      for await (const node of folders.get(dir)!) {
+        const relative = dir ? `${dir}/${node.name}` : node.name;
+        if (node.kind === 'directory') folders.set(relative, node.children());
+        else files.set(relative, node);
+        entries.push({ name: node.name, kind: node.kind === 'directory' ? 'dir' : 'file' });
       }
-      if (isDir) await visit(node.children(), relative + '/');
-      else found.push({ relative, file: await node.file() });
-    }
+      return entries;
+    },
+    read: async (relative) => new Uint8Array(await (await files.get(relative)!.file()).arrayBuffer()),
   };
-  await visit(top, '');
-  return collectFlat(name, found, ignored);
+  return contents(name, await walkProject(tree));
 }
 
-async function collectFlat(name: string, found: Array<{ relative: string; file: File }>, alreadyIgnored: string[] = []): Promise<FolderContents> {
-  const rules = ignore().add(ALWAYS_IGNORED);
-  const ignoreFile = found.find((f) => f.relative === IGNORE_FILE);
-  if (ignoreFile) rules.add(await ignoreFile.file.text());
-  const ignored = new Set(alreadyIgnored);
-  const files: LocalFile[] = [];
-  for (const { relative, file } of found) {
-    const hit = ignoredAs(rules, relative);
-    if (hit) {
-      ignored.add(hit);
-      continue;
-    }
-    files.push({ relative, bytes: new Uint8Array(await file.arrayBuffer()) });
-  }
-  files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-  return { name, files, ignored: [...ignored].sort() };
+async function collectFlat(name: string, found: Array<{ relative: string; file: File }>): Promise<FolderContents> {
+  const tree = treeOfPaths(found.map(({ relative, file }) => ({ relative, read: async () => new Uint8Array(await file.arrayBuffer()) })));
+  return contents(name, await walkProject(tree));
 }
 
-/** The path (or the ignored folder holding it) when a rule leaves it out; null when it is kept. */
-function ignoredAs(rules: ReturnType<typeof ignore>, relative: string): string | null {
-  const parts = relative.split('/');
-  for (let i = 1; i < parts.length; i++) {
-    const dir = parts.slice(0, i).join('/') + '/';
-    if (rules.ignores(dir)) return dir;
-  }
-  return rules.ignores(relative) ? relative : null;
+function contents(name: string, walked: WalkedProject): FolderContents {
+  return { name, files: walked.files, ignored: walked.ignored.sort() };
 }
