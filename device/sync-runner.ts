@@ -40,6 +40,8 @@ export async function syncOneBoard(
 function unreachable(error: unknown): SyncReport {
   return {
     ok: false,
+    status: 'failed',
+    problems: [],
     error: (error as Error).message,
     errorCode: error instanceof MpysyncError ? error.code : 'internal',
     firmware: null,

@@ -6,6 +6,7 @@
 import { MpysyncError } from '../errors';
 import type { LocalFile, Plan } from '../plan/plan';
 import type { BoardProbe } from '../probe/probe';
+import { checkSources, type HostCompiler, type SourceProblem } from '../plan/source-check';
 import type { RawRepl } from '../repl';
 import { executePlan, plannedOutcome, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer';
 import type { Transport } from '../transport';
@@ -31,15 +32,23 @@ export interface SyncBoardOptions {
   plan?: Plan;
   /** Shared by boards synced together, so one project's commands are built once. */
   commandCache?: CommandCache;
+  /** MicroPython's compiler on the host: every `.py` is checked for this board before a byte is sent. */
+  compiler?: HostCompiler;
   /** What the transfer should take the board to be (the benchmark pretends features away). */
   adjustProbe?: (probe: BoardProbe) => BoardProbe;
 }
 
 export type BoardEvent = SyncEvent | { type: 'probed'; probe: BoardProbe } | { type: 'planned'; plan: Plan };
 
+/** `ok`: everything arrived and nothing found will fail; `problems`: it arrived, but something will not work; `failed`: the sync did not complete. */
+export type BoardStatus = 'ok' | 'problems' | 'failed';
+
 export interface SyncReport extends SyncOutcome {
   /** Everything planned arrived (or, for a dry run, the plan may be carried out). */
   ok: boolean;
+  status: BoardStatus;
+  /** What was found that will not work on this board (syntax errors, native code without an emitter…). */
+  problems: SourceProblem[];
   /** Why the board could not be synced at all (connection, probe, not enough space). */
   error: string | null;
   errorCode: string | null;
@@ -74,6 +83,8 @@ export async function syncBoard(
   const tripsBefore = repl.stats.roundTrips;
   const report: SyncReport = {
     ok: false,
+    status: 'failed',
+    problems: [],
     error: null,
     errorCode: null,
     firmware: null,
@@ -104,6 +115,14 @@ export async function syncBoard(
     onEvent({ type: 'probed', probe });
     for (const p of options.problems ?? [])
       plan.entries.push({ action: 'refuse', file: p.file, firmwareError: null, summary: `${p.file}: ${p.reason}`, fix: null });
+    if (options.compiler) {
+      const planned = new Set(plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
+      report.problems = await checkSources(
+        files.filter((f) => planned.has(f.relative)),
+        probe,
+        options.compiler,
+      );
+    }
     report.plan = plan;
     onEvent({ type: 'planned', plan });
     if (options.dryRun) {
@@ -137,8 +156,14 @@ export async function syncBoard(
       report.transferRoundTrips = repl.stats.roundTrips - transferTripsStart;
     }
     report.ms = Math.round(performance.now() - started);
+    report.status = statusOf(report);
   }
   return report;
+}
+
+export function statusOf(report: Pick<SyncReport, 'ok' | 'error' | 'failed' | 'refused' | 'problems'>): BoardStatus {
+  if (!report.ok || report.error || report.failed.length) return 'failed';
+  return report.refused.length || report.problems.length ? 'problems' : 'ok';
 }
 
 const emptyOutcome = (): SyncOutcome => ({ uploaded: [], skipped: [], substituted: [], refused: [], deleted: [], failed: [], payloadBytes: 0 });

@@ -4,6 +4,7 @@ import { refusalText } from '../../../protocol/mpy';
 import type { Plan } from '../../../protocol/plan/plan';
 import type { BoardEvent } from '../../../protocol/session/sync-board';
 import { CommandCache } from '../../../protocol/transfer';
+import { hostCompiler } from '../../host-compiler';
 import { listPorts } from '../../ports';
 import { readProject, type Project } from '../../project-files';
 import { syncOneBoard, type BoardReport } from '../../sync-runner';
@@ -67,7 +68,14 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
       syncOneBoard(
         port,
         project,
-        { dest, deleteExtraneous: opts.delete ?? false, dryRun, commandCache, notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`) },
+        {
+          dest,
+          deleteExtraneous: opts.delete ?? false,
+          dryRun,
+          commandCache,
+          compiler: hostCompiler,
+          notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`),
+        },
         (event) => progress?.update(i, event),
       ),
     ),
@@ -75,12 +83,17 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
   progress?.stop();
 
   if (opts.json) {
-    printJson(dryRun ? { boards: reports.map((r) => ({ port: r.port, ok: r.ok, error: r.error, plan: r.plan })) } : { boards: reports.map(jsonReport) });
+    printJson(
+      dryRun
+        ? { boards: reports.map((r) => ({ port: r.port, ok: r.ok, status: r.status, problems: r.problems, error: r.error, plan: r.plan })) }
+        : { boards: reports.map(jsonReport) },
+    );
   } else {
     for (const r of reports) process.stdout.write(describeBoard(r, dryRun) + '\n');
     if (reports.length > 1 || !dryRun) process.stdout.write('\n' + summaryTable(reports) + '\n');
   }
-  process.exitCode = reports.some(lostBoard) ? EXIT_USAGE : reports.every((r) => r.ok && !r.refused.length && !r.failed.length) ? EXIT_OK : EXIT_SOME_FAILED;
+  // 0 only when every board is ok: a refused file or a syntax error is a problem even when the bytes arrived.
+  process.exitCode = reports.some(lostBoard) ? EXIT_USAGE : reports.every((r) => r.status === 'ok') ? EXIT_OK : EXIT_SOME_FAILED;
 }
 
 /** The board could not be reached, or the link to it was lost on the way: exit code 2. */
@@ -97,6 +110,7 @@ function describeBoard(r: BoardReport, dryRun: boolean): string {
   const lines = [`${c.bold(r.port)}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
   if (r.plan) lines.push(planTable(r.plan));
   for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.summary}`);
+  for (const p of r.problems) lines.push(`  ${c.yellow('problem')} ${p.message}`);
   for (const f of r.failed) lines.push(`  ${c.red('failed')} ${f.file}: ${f.error}`);
   if (r.error) lines.push(`  ${c.red('error')} ${r.error}`);
   else if (!dryRun)
@@ -128,10 +142,18 @@ function summaryTable(reports: BoardReport[]): string {
       String(r.skipped.length),
       String(r.refused.length),
       `${(r.ms / 1000).toFixed(1)} s`,
-      r.error ? c.red(r.error) : r.failed.length ? c.red(`${r.failed.length} failed`) : c.green('ok'),
+      resultText(r),
     ]);
   }
   return table(rows);
+}
+
+/** The board's status in a word, with what made it so. */
+function resultText(r: BoardReport): string {
+  if (r.status === 'ok') return c.green('ok');
+  if (r.status === 'failed') return c.red(r.error ?? `failed: ${r.failed.length} file(s) did not arrive`);
+  const parts = [r.refused.length ? `${r.refused.length} refused` : '', r.problems.length ? `${r.problems.length} will not compile` : ''].filter(Boolean);
+  return c.yellow(`problems: ${parts.join(', ')}`);
 }
 
 /** One progress row per board on a terminal; plain lines when output is a pipe or a file. */
