@@ -23,6 +23,7 @@ function load(): { run: MpyCrossModule; wasmBinary: Uint8Array } {
 }
 
 const cache = new Map<string, CompileOutcome>();
+const COMPILE_DEADLINE_MS = 5000;
 
 async function compileOnce(file: string, source: string, march: string | null): Promise<CompileOutcome> {
   const { run, wasmBinary } = load();
@@ -32,9 +33,13 @@ async function compileOnce(file: string, source: string, march: string | null): 
   const before = events.map((e) => new Set(listeners(e)));
   try {
     return await new Promise<CompileOutcome>((resolve, reject) => {
+      // A run that never calls back (its loader failed) is no verdict: give up after a deadline.
+      const timer = setTimeout(() => reject(new Error(`mpy-cross did not answer for ${file}`)), COMPILE_DEADLINE_MS);
       try {
         run({
-          // Its in-memory file system has no folders: a plain name (only the line and message are read back).
+          onAbort: (what: unknown) => reject(new Error(`mpy-cross aborted on ${file}: ${String(what)}`)),
+          // Its in-memory file system has no folders, and a name must not read as an option: a plain name
+          // (only the line and message are read back).
           arguments: [
             ...(march ? [`-march=${march}`] : []),
             file
@@ -46,7 +51,10 @@ async function compileOnce(file: string, source: string, march: string | null): 
           wasmBinary,
           print: () => {},
           printErr: () => {},
-          callback: (status: number, mpy: Uint8Array | undefined, _out: string[], err: string[]) => resolve({ ok: status === 0, mpy, err }),
+          callback: (status: number, mpy: Uint8Array | undefined, _out: string[], err: string[]) => {
+            clearTimeout(timer);
+            resolve({ ok: status === 0, mpy, err });
+          },
         });
       } catch (error) {
         reject(error);

@@ -1,5 +1,5 @@
 import { MpysyncError } from '../protocol/errors';
-import { syncBoard, type BoardEvent, type SyncBoardOptions, type SyncReport } from '../protocol/session/sync-board';
+import { emptyReport, syncBoard, type BoardEvent, type SyncBoardOptions, type SyncReport } from '../protocol/session/sync-board';
 import { openBoard } from './connect';
 import type { Project } from './project-files';
 
@@ -38,28 +38,5 @@ export async function syncOneBoard(
 
 /** The report of a board that could not be opened. */
 function unreachable(error: unknown): SyncReport {
-  return {
-    ok: false,
-    status: 'failed',
-    problems: [],
-    error: (error as Error).message,
-    errorCode: error instanceof MpysyncError ? error.code : 'internal',
-    firmware: null,
-    abi: null,
-    board: null,
-    plan: null,
-    uploaded: [],
-    skipped: [],
-    substituted: [],
-    refused: [],
-    deleted: [],
-    failed: [],
-    payloadBytes: 0,
-    wireBytesSent: 0,
-    transferWireBytes: 0,
-    roundTrips: 0,
-    transferRoundTrips: 0,
-    ms: 0,
-    probeMs: 0,
-  };
+  return { ...emptyReport(), error: (error as Error).message, errorCode: error instanceof MpysyncError ? error.code : 'internal' };
 }

@@ -2,7 +2,8 @@
  * The one contract between the protocol and a serial link. Node `serialport`, WebSerial, the
  * WebUSB polyfill, the in-page virtual board and test relays all implement it.
  *
- * Semantics (every implementation honours them; test/unit/transport-contract runs against each):
+ * Semantics (every implementation honours them; test/helpers/transport-contract.ts is run against
+ * each, in test/unit and test/real):
  * - `write` resolves once the bytes are handed to the link (OS buffer, USB endpoint); it rejects
  *   with a `TransportClosedError` if the link is closed or goes away, before or during the write.
  * - Incoming bytes are pushed, in order, to the single receiver set with `setReceiver`. Chunks may
@@ -10,6 +11,7 @@
  * - `closed` resolves exactly once, when the link ends for any reason: `undefined` when `close()`
  *   was called, an Error when the device went away (unplugged, board process killed, read error).
  * - `close` never throws; calling it twice is harmless.
+ * - Writes may overlap (a second `write` before the first resolved): they go out whole, in call order.
  * - `bytesWritten` counts every byte handed to `write` that was accepted (the "wire bytes").
  */
 export interface Transport {

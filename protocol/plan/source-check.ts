@@ -52,7 +52,9 @@ export async function checkSources(files: LocalFile[], board: BoardProbe, compil
   const decoder = new TextDecoder('utf-8', { fatal: false });
   for (const file of files) {
     if (!file.relative.endsWith('.py')) continue;
-    const outcome = await compiler.compile(file.relative, decoder.decode(file.bytes), march);
+    // A compiler that fails on its own is no verdict on the source: the file is not flagged.
+    const outcome = await compiler.compile(file.relative, decoder.decode(file.bytes), march).catch(() => null);
+    if (!outcome) continue;
     if (outcome.ok) continue;
     const error = readCompilerError(outcome.err);
     if (!error) continue; // not a verdict on the source (the compiler refused its arguments): say nothing

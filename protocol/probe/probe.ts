@@ -29,7 +29,7 @@ export interface BoardProbe {
     rawBytesLiterals: boolean;
     /**
      * A program can read raw bytes from the console, Ctrl-C included, without echo: the micro:bit
-     * firmware's `microbit.uart` with `micropython.kbd_intr` (python/snippets-fs.ts, FEED_READER).
+     * firmware's `microbit.uart` with `micropython.kbd_intr` (transfer/write-program.ts, FEED_READER).
      */
     consoleInput: boolean;
   };

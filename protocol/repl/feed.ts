@@ -1,7 +1,7 @@
 /**
  * Feeding a running program: on a board without raw-paste (MicroPython before 1.14, the
  * micro:bit), file data can go to the board as the raw bytes themselves instead of Python literals
- * in the program text. The program (`_r` in python/snippets-fs.ts) reads them from the console and
+ * in the program text. The program (`_r` in transfer/write-program.ts) reads them from the console and
  * asks for each piece by printing one FEED_CREDIT byte, as raw-paste does for code: the host never
  * has more than FEED_WINDOW pieces on their way, so the board's UART input buffer (64 bytes on the
  * micro:bit, which drops what does not fit) never overflows, whatever the link's speed.

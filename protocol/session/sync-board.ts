@@ -81,24 +81,8 @@ export async function syncBoard(
   const started = performance.now();
   const wireBefore = transport.bytesWritten;
   const tripsBefore = repl.stats.roundTrips;
-  const report: SyncReport = {
-    ok: false,
-    status: 'failed',
-    problems: [],
-    error: null,
-    errorCode: null,
-    firmware: null,
-    abi: null,
-    board: null,
-    plan: null,
-    ...emptyOutcome(),
-    wireBytesSent: 0,
-    transferWireBytes: 0,
-    roundTrips: 0,
-    transferRoundTrips: 0,
-    ms: 0,
-    probeMs: 0,
-  };
+  const report = emptyReport();
+
   let transferWireStart = 0;
   let transferTripsStart = 0;
   try {
@@ -164,6 +148,28 @@ export async function syncBoard(
 export function statusOf(report: Pick<SyncReport, 'ok' | 'error' | 'failed' | 'refused' | 'problems'>): BoardStatus {
   if (!report.ok || report.error || report.failed.length) return 'failed';
   return report.refused.length || report.problems.length ? 'problems' : 'ok';
+}
+
+/** A report of nothing done yet: a board not reached is reported as this, with its error. */
+export function emptyReport(): SyncReport {
+  return {
+    ok: false,
+    status: 'failed',
+    problems: [],
+    error: null,
+    errorCode: null,
+    firmware: null,
+    abi: null,
+    board: null,
+    plan: null,
+    ...emptyOutcome(),
+    wireBytesSent: 0,
+    transferWireBytes: 0,
+    roundTrips: 0,
+    transferRoundTrips: 0,
+    ms: 0,
+    probeMs: 0,
+  };
 }
 
 const emptyOutcome = (): SyncOutcome => ({ uploaded: [], skipped: [], substituted: [], refused: [], deleted: [], failed: [], payloadBytes: 0 });

@@ -1,6 +1,6 @@
 /**
  * Files fed to the BBC micro:bit (MicroPython 1.9.2 in qemu) as raw bytes that the write program
- * reads from the console on credit (protocol/repl/feed.ts, FEED_READER in snippets-fs.ts): every
+ * reads from the console on credit (protocol/repl/feed.ts, FEED_READER in transfer/write-program.ts): every
  * byte value arrives, the board asks for every piece, and a host that goes away or a board that
  * fails in the middle of a file leaves the old file and a board that answers again.
  */

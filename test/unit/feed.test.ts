@@ -7,7 +7,7 @@ import type { ReplLink } from '../../protocol/repl/link';
 const RING_CAPACITY = 63;
 
 /**
- * The board side, as FEED_READER does it (python/snippets-fs.ts): `_r(n)` grants FEED_WINDOW
+ * The board side, as FEED_READER does it (transfer/write-program.ts): `_r(n)` grants FEED_WINDOW
  * credits, reads what has arrived (at most FEED_PIECE and never past its n), and grants the next
  * credit once the pieces before the window are consumed. Bytes arrive in a ring that drops what
  * does not fit, as the firmware's does.
