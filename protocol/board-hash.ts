@@ -50,7 +50,6 @@ export const ADLER32_REST = ` a=1
  f.close()
  return '%04x%04x'%(b,a)
 `;
-export const indent = (block: string) => block.replace(/^(?=.)/gm, ' ');
 
 /** `_hf(p)`: SHA-256 of a file, hex (the board has hashlib). */
 export const SHA256_FILE = `try:

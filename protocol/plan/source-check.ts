@@ -4,6 +4,7 @@
  * Pure: the compiler is a parameter.
  */
 import type { BoardProbe } from '../probe/probe';
+import type { BoardCompileVerdict } from './board-compile';
 import type { LocalFile } from './plan';
 
 /** Something found that will not work on this board, in the importing or failing file. */
@@ -42,33 +43,37 @@ export function readCompilerError(err: string[]): { line: number | null; message
   return { line: at ? Number(at[1]) : null, message: last.trim() };
 }
 
+/** The board's own compiler, asked about the sources the host rejected (see board-compile.ts). */
+export type ConfirmOnBoard = (sources: Array<{ file: string; source: string }>) => Promise<BoardCompileVerdict[]>;
+
 /**
- * Every `.py` among `files` compiled for `board`: a SyntaxError becomes a problem with its line,
- * in words. A native decorator on a board without a native emitter fails here as it would there.
+ * Every `.py` among `files` compiled for `board` on the host. What the host rejects goes to the
+ * board's own compiler when `confirm` is given: its verdict (its line, its message) replaces the
+ * host's, and a source it compiles is no problem (the host's compiler is older). A native decorator
+ * on a board without a native emitter fails in both, as it would at import.
  */
-export async function checkSources(files: LocalFile[], board: BoardProbe, compiler: HostCompiler): Promise<SourceProblem[]> {
-  const problems: SourceProblem[] = [];
+export async function checkSources(files: LocalFile[], board: BoardProbe, compiler: HostCompiler, confirm?: ConfirmOnBoard): Promise<SourceProblem[]> {
   const march = marchFor(board);
   const decoder = new TextDecoder('utf-8', { fatal: false });
+  const rejected: Array<{ file: string; source: string; error: { line: number | null; message: string } }> = [];
   for (const file of files) {
     if (!file.relative.endsWith('.py')) continue;
+    const source = decoder.decode(file.bytes);
     // A compiler that fails on its own is no verdict on the source: the file is not flagged.
-    const outcome = await compiler.compile(file.relative, decoder.decode(file.bytes), march).catch(() => null);
-    if (!outcome) continue;
-    if (outcome.ok) continue;
-    const error = readCompilerError(outcome.err);
-    if (!error) continue; // not a verdict on the source (the compiler refused its arguments): say nothing
-    problems.push({
-      file: file.relative,
-      line: error.line,
-      kind: 'syntax',
-      message: describeSyntaxError(file.relative, error, board, march, compiler.release),
-    });
+    const outcome = await compiler.compile(file.relative, source, march).catch(() => null);
+    const error = outcome && !outcome.ok ? readCompilerError(outcome.err) : null;
+    if (error) rejected.push({ file: file.relative, source, error });
   }
-  return problems;
+  const verdicts = confirm && rejected.length ? await confirm(rejected.map(({ file, source }) => ({ file, source }))) : [];
+  return rejected.flatMap(({ file, error }, i): SourceProblem[] => {
+    const onBoard = verdicts[i];
+    if (onBoard?.kind === 'ok') return [];
+    const found = onBoard?.kind === 'error' ? { ...onBoard, by: 'board' as const } : { ...error, by: 'host' as const };
+    return [{ file, line: found.line, kind: 'syntax', message: describeSyntaxError(file, found, board, compiler.release) }];
+  });
 }
 
-function describeSyntaxError(file: string, error: { line: number | null; message: string }, board: BoardProbe, march: string | null, release: string): string {
+function describeSyntaxError(file: string, error: { line: number | null; message: string; by: 'host' | 'board' }, board: BoardProbe, release: string): string {
   const where = `${file}${error.line ? `:${error.line}` : ''}`;
   if (/invalid arch|invalid micropython decorator/.test(error.message)) {
     return (
@@ -76,7 +81,8 @@ function describeSyntaxError(file: string, error: { line: number | null; message
       `(MicroPython ${board.implementation.version} on ${board.platform}) has no native code emitter. Fix: remove the decorator.`
     );
   }
-  const newer = !/^1\.(1\d|[0-9])(\.|$)/.test(board.implementation.version);
+  // Only the host said so, and the board's firmware is newer than the host's compiler: it may know syntax the host does not.
+  const newer = error.by === 'host' && !/^1\.(1\d|[0-9])(\.|$)/.test(board.implementation.version);
   const caveat = newer
     ? ` (found by MicroPython ${release}'s compiler on this computer; MicroPython ${board.implementation.version} may accept syntax newer than ${release})`
     : '';

@@ -97,3 +97,6 @@ export function pySource(...parts: Array<string | Uint8Array>): Uint8Array {
   }
   return out;
 }
+
+/** Python source one level deeper (one space, as the board programs indent); empty lines stay empty. */
+export const indent = (block: string): string => block.replace(/^(?=.)/gm, ' ');

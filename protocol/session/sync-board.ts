@@ -6,9 +6,10 @@
 import { MpysyncError } from '../errors';
 import type { LocalFile, Plan } from '../plan/plan';
 import type { BoardProbe } from '../probe/probe';
+import { compileOnBoard } from '../plan/board-compile';
 import { checkSources, type HostCompiler, type SourceProblem } from '../plan/source-check';
 import type { RawRepl } from '../repl';
-import { executePlan, plannedOutcome, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer';
+import { executePlan, plannedOutcome, transferSettings, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer';
 import type { Transport } from '../transport';
 import { probeAndPlan } from './probe-and-plan';
 
@@ -100,11 +101,21 @@ export async function syncBoard(
     for (const p of options.problems ?? [])
       plan.entries.push({ action: 'refuse', file: p.file, firmwareError: null, summary: `${p.file}: ${p.reason}`, fix: null });
     if (options.compiler) {
-      const planned = new Set(plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
+      const kept = new Set(plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
+      // The board's compiler gets sources that fit a program of definitions on it (a literal and its copy).
+      const room = transferSettings(probe).programBytes / 2;
+      const confirm = (sources: Array<{ file: string; source: string }>) => {
+        const fits = sources.map((s) => s.source.length <= room);
+        return compileOnBoard(
+          repl,
+          sources.filter((_, i) => fits[i]),
+        ).then((v) => fits.map((ok) => (ok ? v.shift()! : { kind: 'unknown' as const })));
+      };
       report.problems = await checkSources(
-        files.filter((f) => planned.has(f.relative)),
+        files.filter((f) => kept.has(f.relative)),
         probe,
         options.compiler,
+        confirm,
       );
     }
     report.plan = plan;

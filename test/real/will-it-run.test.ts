@@ -23,6 +23,8 @@ const BROKEN = project({
 });
 const NATIVE = project({ 'fast.py': 'import micropython\n\n\n@micropython.native\ndef f(x):\n    return x + 1\n' });
 const CLEAN = project({ 'main.py': 'print("hello")\n' });
+// MicroPython 1.19 (the host's compiler) has no !r in f-strings; 1.27 has.
+const NEWER = project({ 'conv.py': 'x = f"{1!r}"\n', 'util.py': 'def add(a, b)\n    return a + b\n' });
 
 describe('will it run: the host compiles every .py for the board', () => {
   let board: VirtualBoardProcess;
@@ -55,6 +57,14 @@ describe('will it run: the host compiles every .py for the board', () => {
   it('@micropython.native on a board without a native emitter is flagged with its line', async () => {
     const { json } = await runCliJson<{ boards: any[] }>(['plan', NATIVE, '--port', board.port]);
     expect(json.boards[0].problems).toEqual([expect.objectContaining({ file: 'fast.py', line: 4, message: expect.stringMatching(/no native code emitter/) })]);
+  });
+
+  it("what the host's older compiler rejects, the board's own compiler decides: its line, no false alarm", async () => {
+    const { json } = await runCliJson<{ boards: any[] }>(['plan', NEWER, '--port', board.port]);
+    // The host's 1.19 compiler says util.py line 2 and rejects conv.py; MicroPython 1.27 says line 1 and compiles conv.py.
+    expect(json.boards[0].problems).toEqual([
+      { file: 'util.py', line: 1, kind: 'syntax', message: 'util.py:1: SyntaxError: invalid syntax. Fix: correct the line, then sync again.' },
+    ]);
   });
 
   it('a clean project is ok, exit 0', async () => {

@@ -1,0 +1,71 @@
+/**
+ * The board's own compiler, for the sources the host's compiler rejected: exact for that firmware
+ * (its line numbers, its syntax, its emitters). One program, sent only when the host found something;
+ * `compile()` only compiles, nothing of the user's code runs. Boards without `compile()` (the
+ * micro:bit) keep the host's verdict.
+ */
+import { indent, pySource, pyStr } from '../python/literal';
+import type { RawRepl } from '../repl';
+
+const MARK = 'mps-c#';
+
+/** What the board's compiler said of one source: it compiles, an error with its line, or no verdict. */
+export type BoardCompileVerdict = { kind: 'ok' } | { kind: 'error'; line: number | null; message: string } | { kind: 'unknown' };
+
+export function boardCompileProgram(sources: ReadonlyArray<{ file: string; source: string }>): Uint8Array {
+  const checks = sources.map(
+    ({ file, source }, i) => `try:
+ compile(${pyStr(source)},${pyStr(file)},'exec')
+ print('${MARK}${i}:ok')
+except Exception as _e:
+ print('${MARK}${i}:err')
+ sys.print_exception(_e)
+`,
+  );
+  return pySource(
+    `import sys
+try:
+ compile
+except NameError:
+ print('${MARK}none')
+else:
+`,
+    ...checks.map(indent),
+    `print('${MARK}end')\n`,
+  );
+}
+
+/**
+ * One verdict per source, in order. Only a SyntaxError (or the like) is a verdict against the
+ * source: a MemoryError says the board could not hold this check, not that the import would fail.
+ */
+export function parseBoardCompile(stdout: string, count: number): BoardCompileVerdict[] {
+  const verdicts: BoardCompileVerdict[] = Array.from({ length: count }, () => ({ kind: 'unknown' }));
+  const parts = stdout.split(MARK).slice(1);
+  for (const part of parts) {
+    const m = /^(\d+):(ok|err)/.exec(part);
+    if (!m) continue;
+    const i = Number(m[1]);
+    if (i >= count) continue;
+    if (m[2] === 'ok') {
+      verdicts[i] = { kind: 'ok' };
+      continue;
+    }
+    const lines = part.split(/\r?\n/).map((l) => l.trim());
+    const last = [...lines].reverse().find((l) => /^\w+Error\b/.test(l));
+    if (!last || /^MemoryError\b/.test(last)) continue;
+    const at = [...lines]
+      .reverse()
+      .map((l) => /line (\d+)/.exec(l))
+      .find(Boolean);
+    verdicts[i] = { kind: 'error', line: at ? Number(at[1]) : null, message: last };
+  }
+  return verdicts;
+}
+
+/** Runs the check; a board that cannot (an error, a timeout) gives no verdicts rather than failing the sync. */
+export async function compileOnBoard(repl: RawRepl, sources: ReadonlyArray<{ file: string; source: string }>): Promise<BoardCompileVerdict[]> {
+  if (!sources.length) return [];
+  const stdout = await repl.run(boardCompileProgram(sources), { timeoutMs: 20_000 }).catch(() => '');
+  return parseBoardCompile(stdout, sources.length);
+}
