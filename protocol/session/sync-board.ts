@@ -31,6 +31,8 @@ export interface SyncBoardOptions {
   probe?: BoardProbe;
   /** A plan made earlier on this connection, still true of the board: no index is fetched again. */
   plan?: Plan;
+  /** What the source check found when `plan` was made: not checked again. */
+  checked?: SourceProblem[];
   /** Shared by boards synced together, so one project's commands are built once. */
   commandCache?: CommandCache;
   /** MicroPython's compiler on the host: every `.py` is checked for this board before a byte is sent. */
@@ -100,7 +102,9 @@ export async function syncBoard(
     onEvent({ type: 'probed', probe });
     for (const p of options.problems ?? [])
       plan.entries.push({ action: 'refuse', file: p.file, firmwareError: null, summary: `${p.file}: ${p.reason}`, fix: null });
-    if (options.compiler) {
+    if (options.plan && options.checked) {
+      report.problems = options.checked;
+    } else if (options.compiler) {
       const kept = new Set(plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
       // The board's compiler gets sources that fit a program of definitions on it (a literal and its copy).
       const room = transferSettings(probe).programBytes / 2;

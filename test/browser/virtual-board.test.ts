@@ -3,7 +3,7 @@
  * connect, choose a folder, read the plan and its explained refusal, sync, and prove on the board —
  * through the page's own connection — that every planned module imports and the refused one is absent.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -85,7 +85,8 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   await first.getByRole('button', { name: 'Sync this board' }).click();
   const result = first.locator('[data-result]');
   await result.waitFor({ timeout: STEP_MS });
-  expect(await result.getAttribute('data-result')).toBe('ok');
+  // fastmath.mpy was refused: the sync arrived, with a problem (the CLI's status, too).
+  expect(await result.getAttribute('data-result')).toBe('problems');
   expect(await result.textContent()).toMatch(/6 uploaded · 0 skipped · 1 refused · 1 substituted/);
   expect(await first.locator('tr[data-file="greet.mpy"] td.status').textContent()).toBe('sent ✓');
 
@@ -106,7 +107,7 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   const second = card(page, 'Virtual board 2');
   await second.locator('tr[data-file="fastmath.mpy"][data-action="refuse"]').waitFor({ timeout: STEP_MS });
   await page.getByRole('button', { name: 'Sync all boards (2)' }).click();
-  await expect.poll(() => second.locator('[data-result]').getAttribute('data-result'), { timeout: STEP_MS }).toBe('ok');
+  await expect.poll(() => second.locator('[data-result]').getAttribute('data-result'), { timeout: STEP_MS }).toBe('problems');
   await expect.poll(() => first.locator('[data-result]').textContent(), { timeout: STEP_MS }).toMatch(/0 uploaded · 6 skipped/);
   expect(await second.locator('[data-result]').textContent()).toMatch(/6 uploaded/);
   expect(await runPython(second, 'import greet; print(greet.shout("both"))')).toContain('HELLO FROM GREET, BOTH!');
@@ -127,4 +128,29 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(17, 21, 27)');
   await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-dark-desktop.png'), fullPage: true });
   expect(pageErrors).toEqual([]);
+});
+
+test("a syntax error: the page's own compiler finds it in the plan, the board's compiler gives its line, the result says problems", async () => {
+  const project = mkdtempSync(join(tmpdir(), 'mpysync-web-broken-'));
+  writeFileSync(join(project, 'main.py'), 'print("hi")\n');
+  writeFileSync(join(project, 'util.py'), 'def add(a, b)\n    return a + b\n');
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Virtual board' }).click();
+  const board = card(page, 'Virtual board 1');
+  await board.locator('[data-fact=abi]').waitFor({ timeout: STEP_MS });
+  await page.locator('#folder-input').setInputFiles(project);
+  const row = board.locator('tr[data-file="util.py"][data-problem="yes"]');
+  await row.waitFor({ timeout: STEP_MS });
+  // MicroPython 1.19's compiler on the host says line 2; MicroPython 1.27 on the board says line 1.
+  expect(await row.locator('td.detail').textContent()).toContain('util.py:1: SyntaxError: invalid syntax');
+  expect(await board.locator('tr[data-file="main.py"]').getAttribute('data-problem')).toBe('no');
+  await board.getByRole('button', { name: 'Sync this board' }).click();
+  const result = board.locator('[data-result]');
+  await result.waitFor({ timeout: STEP_MS });
+  expect(await result.getAttribute('data-result')).toBe('problems');
+  expect(await result.textContent()).toContain('util.py:1: SyntaxError');
+  expect(pageErrors).toEqual([]);
+  rmSync(project, { recursive: true, force: true });
 });

@@ -17,6 +17,13 @@ const CONNECTION: Record<Connection, { text: string; tone: string }> = {
 const ACTIVITY = { probing: 'probing the board…', planning: 'planning…', syncing: 'syncing…', running: 'running code…', disconnecting: 'disconnecting…' };
 
 /** Everything about one board: what it is, the plan for it, the sync, and a Python prompt. */
+/** How each status looks: the CLI's words (ok / problems / failed), for people. */
+const RESULT_LOOK = {
+  ok: { tone: 'ok', title: 'Sync finished' },
+  problems: { tone: 'warn', title: 'Synced, with problems: some files will not work on this board' },
+  failed: { tone: 'bad', title: 'Sync failed' },
+} as const;
+
 export class BoardCard extends LitElement {
   static override properties = {
     board: { attribute: false },
@@ -109,6 +116,9 @@ export class BoardCard extends LitElement {
       .result.bad {
         background: var(--mps-bad-bg);
       }
+      .result.warn {
+        background: var(--mps-warn-bg);
+      }
       .result strong {
         display: block;
       }
@@ -135,7 +145,7 @@ export class BoardCard extends LitElement {
         ${b.error ? html`<p class="error" role="alert">${b.error}</p>` : nothing} ${b.probe ? this.renderFacts() : nothing}
         ${
           b.plan
-            ? html`<mps-plan-table .plan=${b.plan} .progress=${b.progress} caption=${`Plan for ${b.label}`}></mps-plan-table>`
+            ? html`<mps-plan-table .plan=${b.plan} .progress=${b.progress} .problems=${b.problems} caption=${`Plan for ${b.label}`}></mps-plan-table>`
             : connected && b.probe && !this.hasProject
               ? html`<p class="hint muted">Choose a project folder to see what would be sent to this board.</p>`
               : nothing
@@ -195,12 +205,13 @@ export class BoardCard extends LitElement {
     const r = this.board.result;
     if (!r) return nothing;
     return html`
-      <p class="result ${r.ok ? 'ok' : 'bad'}" role="status" data-result=${r.ok ? 'ok' : 'failed'}>
-        <strong>${r.ok ? 'Sync finished' : 'Sync failed'}</strong>
+      <p class="result ${RESULT_LOOK[r.status].tone}" role="status" data-result=${r.status}>
+        <strong>${RESULT_LOOK[r.status].title}</strong>
         ${r.uploaded} uploaded · ${r.skipped} skipped · ${r.refused} refused${r.substituted ? ` · ${r.substituted} substituted` : ''}${r.deleted ? ` · ${r.deleted} deleted` : ''}
         <br />
         <span class="muted">${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytes)} on the wire · ${r.roundTrips} round trip${r.roundTrips === 1 ? '' : 's'} · ${formatMs(r.ms)}</span>
         ${r.failed.map((f) => html`<br /><span>${f.file}: ${f.error}</span>`)}
+        ${r.problems.map((p) => html`<br /><span>${p.message}</span>`)}
       </p>
     `;
   }

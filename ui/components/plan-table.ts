@@ -1,5 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { Plan } from '../../protocol/plan/plan';
+import type { SourceProblem } from '../../protocol/plan/source-check';
 import { planRows, type RowAction } from '../plan-rows';
 import type { SyncProgress } from '../state/views';
 import { sharedStyles } from './shared-styles';
@@ -19,10 +20,12 @@ export class PlanTable extends LitElement {
   static override properties = {
     plan: { attribute: false },
     progress: { attribute: false },
+    problems: { attribute: false },
     caption: {},
   };
   declare plan: Plan | null;
   declare progress: SyncProgress | null;
+  declare problems: SourceProblem[];
   declare caption: string;
 
   static override styles = [
@@ -76,8 +79,13 @@ export class PlanTable extends LitElement {
       tr.refuse td {
         background: color-mix(in srgb, var(--mps-bad-bg) 55%, transparent);
       }
-      tr.substitute td {
+      tr.substitute td,
+      tr.problem td {
         background: color-mix(in srgb, var(--mps-warn-bg) 55%, transparent);
+      }
+      .problem-note {
+        display: block;
+        margin-top: 0.3rem;
       }
       .explanation {
         line-height: 1.4;
@@ -128,7 +136,7 @@ export class PlanTable extends LitElement {
 
   override render() {
     if (!this.plan) return nothing;
-    const rows = planRows(this.plan, this.progress);
+    const rows = planRows(this.plan, this.progress, this.problems ?? []);
     const showStatus = this.progress !== null;
     return html`
       ${this.plan.blockers.map((b) => html`<p class="blockers" role="alert">${b}</p>`)}
@@ -145,12 +153,13 @@ export class PlanTable extends LitElement {
         <tbody>
           ${rows.map(
             (row) => html`
-              <tr class=${row.action} data-file=${row.file} data-action=${row.action}>
+              <tr class="${row.action} ${row.problem ? 'problem' : ''}" data-file=${row.file} data-action=${row.action} data-problem=${row.problem ? 'yes' : 'no'}>
                 <td class="file">${row.file}</td>
                 <td><span class="badge ${ACTION_LABEL[row.action].tone}">${ACTION_LABEL[row.action].text}</span></td>
                 <td class="detail">
                   <span class="explanation">${row.detail}</span>
                   ${row.fix ? html`<span class="fix"><strong>To fix:</strong> ${row.fix}</span>` : nothing}
+                  ${row.problem ? html`<span class="problem-note"><strong>Will not work:</strong> ${row.problem}</span>` : nothing}
                   ${row.boardError ? html`<span class="board-error">The board would say: <code>${row.boardError}</code></span>` : nothing}
                 </td>
                 ${showStatus ? html`<td class="status ${row.status ?? ''}">${row.status ? STATUS_LABEL[row.status] : ''}</td>` : nothing}

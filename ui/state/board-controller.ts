@@ -9,6 +9,7 @@ import { decodeLenient, RawRepl } from '../../protocol/repl';
 import { refusalText } from '../../protocol/mpy';
 import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board';
 import { CommandCache } from '../../protocol/transfer';
+import { webHostCompiler } from '../../device/host-compiler-web';
 import type { Transport } from '../../protocol/transport';
 import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './views';
 
@@ -51,6 +52,7 @@ export class BoardController {
       error: null,
       probe: null,
       plan: null,
+      problems: [],
       progress: null,
       result: null,
       runs: [],
@@ -107,12 +109,20 @@ export class BoardController {
       const report = await syncBoard(
         session,
         files,
-        { dest: '', probe: this.current.probe ?? undefined, plan: current, commandCache: this.commandCache },
+        {
+          dest: '',
+          probe: this.current.probe ?? undefined,
+          plan: current,
+          checked: current && this.current.problems,
+          commandCache: this.commandCache,
+          compiler: webHostCompiler,
+        },
         (event) => this.onSyncEvent(event),
       );
       const failure = report.error;
       const result: SyncResult = {
-        ok: report.ok,
+        status: report.status,
+        problems: report.problems,
         uploaded: report.uploaded.length,
         skipped: report.skipped.length,
         substituted: report.substituted.length,
@@ -125,14 +135,15 @@ export class BoardController {
         ms: report.ms,
         error: failure,
       };
-      this.patch({ result, error: failure });
+      this.patch({ result, problems: report.problems, error: failure });
       this.log(
-        `sync ${result.ok ? 'done' : 'FAILED'}: ${result.uploaded} uploaded, ${result.skipped} skipped, ${result.refused} refused, ` +
+        `sync ${result.status === 'failed' ? 'FAILED' : result.status === 'problems' ? 'done, with problems' : 'done'}: ${result.uploaded} uploaded, ${result.skipped} skipped, ${result.refused} refused, ` +
           `${result.deleted} deleted; ${result.payloadBytes} bytes of files, ${result.wireBytes} bytes on the wire, ` +
           `${result.roundTrips} round trips, ${result.ms} ms${failure ? ` — ${failure}` : ''}`,
-        result.ok ? 'info' : 'error',
+        result.status === 'failed' ? 'error' : 'info',
       );
       for (const f of result.failed) this.log(`  ${f.file}: ${f.error}`, 'error');
+      for (const p of result.problems) this.log(`  problem ${p.message}`, 'error');
     });
   }
 
@@ -163,12 +174,12 @@ export class BoardController {
   private async planNow(files: LocalFile[]): Promise<void> {
     this.planIsCurrent = false;
     const session = { repl: this.repl!, transport: this.link!.transport };
-    const report = await syncBoard(session, files, { dest: '', dryRun: true, probe: this.current.probe ?? undefined });
+    const report = await syncBoard(session, files, { dest: '', dryRun: true, probe: this.current.probe ?? undefined, compiler: webHostCompiler });
     if (!report.plan) throw new Error(report.error ?? 'the board could not be indexed');
     const plan = report.plan;
     this.planIsCurrent = true;
     this.plannedFiles = files;
-    this.patch({ probe: report.board, plan, progress: null, result: null });
+    this.patch({ probe: report.board, plan, problems: report.problems, progress: null, result: null });
     const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
     this.log(
       `plan: ${count('upload')} to upload, ${count('skip')} unchanged, ${plan.substitutions.length} substituted, ` +
@@ -176,6 +187,7 @@ export class BoardController {
     );
     for (const e of plan.entries) if (e.action === 'refuse') this.log(`  refused ${e.file}: ${refusalText(e)}`);
     for (const blocker of plan.blockers) this.log(`  blocked: ${blocker}`, 'error');
+    for (const p of report.problems) this.log(`  problem ${p.message}`, 'error');
   }
 
   private onSyncEvent(event: BoardEvent): void {

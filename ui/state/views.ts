@@ -1,3 +1,5 @@
+import type { SourceProblem } from '../../protocol/plan/source-check';
+import type { BoardStatus } from '../../protocol/session/sync-board';
 /**
  * What the page shows, as plain immutable data. The stores build these; the components render them
  * and never see a RawRepl or a Transport.
@@ -22,7 +24,9 @@ export interface SyncProgress {
 }
 
 export interface SyncResult {
-  ok: boolean;
+  /** The same status the CLI gives: ok, problems (it arrived, but something will not work), failed. */
+  status: BoardStatus;
+  problems: SourceProblem[];
   uploaded: number;
   skipped: number;
   substituted: number;
@@ -57,6 +61,8 @@ export interface BoardView {
   error: string | null;
   probe: BoardProbe | null;
   plan: Plan | null;
+  /** What the plan found will not work (syntax errors, native code without an emitter). */
+  problems: SourceProblem[];
   progress: SyncProgress | null;
   result: SyncResult | null;
   runs: CodeRun[];
