@@ -1,4 +1,4 @@
-import { runFreeingHeap } from '../repl';
+import { runReadOnly } from '../repl';
 import type { HashAlgo } from '../board-hash';
 import { MpysyncError } from '../errors';
 import type { RemoteIndex } from '../plan/plan';
@@ -17,7 +17,7 @@ export async function fetchRemoteIndex(
   folders: string[] | null,
   options: Pick<ExecOptions, 'freshHeapIfPlain' | 'thenFreshHeapIfPlain'> = {},
 ): Promise<RemoteIndex> {
-  const stdout = await runFreeingHeap(repl, indexSnippet(dest, candidates, folders), { timeoutMs: 60_000, ...options });
+  const stdout = await runReadOnly(repl, indexSnippet(dest, candidates, folders), { timeoutMs: 60_000, ...options });
   return parseIndexOutput(stdout);
 }
 

@@ -1,6 +1,6 @@
 import { parsePyLiteral } from '../python/parse-literal';
 import { listSnippet, readSnippet, removeSnippet } from './ops-programs';
-import { runFreeingHeap, type RawRepl } from '../repl';
+import { runReadOnly, type RawRepl } from '../repl';
 
 export interface RemoteEntry {
   name: string;
@@ -9,7 +9,7 @@ export interface RemoteEntry {
 }
 
 export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEntry[]> {
-  const out = await runFreeingHeap(repl, listSnippet(path));
+  const out = await runReadOnly(repl, listSnippet(path));
   return out
     .split(/\r?\n/)
     .filter((l) => l.startsWith('('))
@@ -21,7 +21,7 @@ export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEnt
 }
 
 export async function readRemote(repl: RawRepl, path: string): Promise<Uint8Array> {
-  const hex = (await runFreeingHeap(repl, readSnippet(path), { timeoutMs: 60_000 })).replace(/\s+/g, '');
+  const hex = (await runReadOnly(repl, readSnippet(path), { timeoutMs: 60_000 })).replace(/\s+/g, '');
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;

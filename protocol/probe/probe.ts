@@ -2,7 +2,7 @@ import { MpysyncError } from '../errors';
 import { decodeBoardMpy, releasesForMpy } from '../mpy';
 import { parsePyLiteral, type PyValue } from '../python/parse-literal';
 import { PROBE_SNIPPET } from './probe-program';
-import type { RawRepl } from '../repl';
+import { runReadOnly, type RawRepl } from '../repl';
 
 export interface BoardProbe {
   implementation: { name: string; version: string; machine: string | null; build: string | null };
@@ -45,7 +45,7 @@ export class ProbeError extends MpysyncError {
 /** Runs the probe program (one round trip) and decodes what the board said. */
 export async function probeBoard(repl: RawRepl): Promise<BoardProbe> {
   // Right after entering, a board without raw-paste has just been reset: no reset of its own.
-  const stdout = await repl.run(PROBE_SNIPPET, { timeoutMs: 15_000, freshHeapIfPlain: true });
+  const stdout = await runReadOnly(repl, PROBE_SNIPPET, { timeoutMs: 15_000, freshHeapIfPlain: true });
   return parseProbeOutput(stdout, repl.rawPaste === 'supported');
 }
 

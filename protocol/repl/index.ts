@@ -2,4 +2,4 @@ export { RawRepl, type RawReplOptions, type ExecOptions, type ExecResult, type R
 export { BoardError, BoardResetError, RawReplEnterError, RawReplProtocolError, RawReplTimeoutError, TransportClosedError } from './errors';
 export { decodeLenient } from './result';
 export { FEED_CREDIT, FEED_PIECE, FEED_WINDOW, feedCredits } from './feed';
-export { runFreeingHeap } from './run-freeing-heap';
+export { runReadOnly } from './run-read-only';

@@ -1,4 +1,4 @@
-import { runFreeingHeap } from '../repl';
+import { runReadOnly } from '../repl';
 import { planSync, remotePath, type LocalFile, type Plan } from '../plan/plan';
 import { parseProbeOutput, type BoardProbe } from '../probe/probe';
 import { pySource } from '../python/literal';
@@ -41,7 +41,7 @@ export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: P
     // first, which boards that old (the micro:bit: 7 KB of heap) cannot afford: two programs.
     const combined = pySource(PROBE_SNIPPET, `print('${INDEX_MARK}')\n`, indexSnippet(options.dest, candidates, folders));
     const program = (mode: ExecMode) => (mode === 'raw-paste' ? combined : PROBE_SNIPPET);
-    const stdout = await runFreeingHeap(repl, program, { timeoutMs: 60_000, freshHeapIfPlain: true });
+    const stdout = await runReadOnly(repl, program, { timeoutMs: 60_000, freshHeapIfPlain: true });
     const at = stdout.indexOf(INDEX_MARK);
     probe = parseProbeOutput(at < 0 ? stdout : stdout.slice(0, at), repl.rawPaste === 'supported');
     index =

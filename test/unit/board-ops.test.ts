@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runFreeingHeap } from '../../protocol/repl';
+import { runReadOnly } from '../../protocol/repl';
 import { RawRepl } from '../../protocol/repl';
 import { FakeBoard, traceback } from '../helpers/fake-board';
 
@@ -16,12 +16,12 @@ function boardWithFragmentedHeap(rawPaste: 'supported' | 'old-firmware', resetsN
   return board;
 }
 
-describe('runFreeingHeap', () => {
+describe("runReadOnly: mpysync's own read-only programs", () => {
   it('soft-resets once on MemoryError and runs the program again', async () => {
     const board = boardWithFragmentedHeap('supported', 1);
     const repl = new RawRepl(board, { drainMs: 10, plainRawPaceMs: 1 });
     await repl.enter();
-    expect(await runFreeingHeap(repl, 'big')).toBe('fits\r\n');
+    expect(await runReadOnly(repl, 'big')).toBe('fits\r\n');
     expect(board.softResets).toBe(1);
   });
 
@@ -29,9 +29,9 @@ describe('runFreeingHeap', () => {
     const board = boardWithFragmentedHeap('old-firmware', 2);
     const repl = new RawRepl(board, { drainMs: 10, plainRawPaceMs: 1 });
     await repl.enter();
-    expect(await runFreeingHeap(repl, 'big', { freshHeapIfPlain: true })).toBe('fits\r\n');
+    expect(await runReadOnly(repl, 'big', { freshHeapIfPlain: true })).toBe('fits\r\n');
     expect(board.softResets).toBe(2);
-    expect(await runFreeingHeap(repl, 'big')).toBe('fits\r\n');
+    expect(await runReadOnly(repl, 'big')).toBe('fits\r\n');
     expect(board.softResets).toBe(2);
   });
 
@@ -39,7 +39,33 @@ describe('runFreeingHeap', () => {
     const board = new FakeBoard({ run: () => ({ error: traceback('OSError', '[Errno 2] ENOENT') }) });
     const repl = new RawRepl(board, { drainMs: 10, plainRawPaceMs: 1 });
     await repl.enter();
-    await expect(runFreeingHeap(repl, 'x')).rejects.toThrow(/OSError/);
+    await expect(runReadOnly(repl, 'x')).rejects.toThrow(/OSError/);
     expect(board.softResets).toBe(0);
+  });
+
+  it('on a board without raw-paste, runs once more a program that came back with an error it cannot raise (its text damaged on the line)', async () => {
+    let runs = 0;
+    const board = new FakeBoard({
+      rawPaste: 'old-firmware',
+      run: () => (++runs === 1 ? { error: traceback('NameError', "name 'NNone' is not defined") } : { stdout: 'probed\r\n' }),
+    });
+    const repl = new RawRepl(board, { drainMs: 10, plainRawPaceMs: 1 });
+    await repl.enter();
+    expect(await runReadOnly(repl, 'probe')).toBe('probed\r\n');
+    expect(runs).toBe(2);
+  });
+
+  it('says what happened when the text is damaged twice, and never runs again on a board with raw-paste (it has flow control)', async () => {
+    const damaged = () => ({ error: traceback('NameError', "name 'NNone' is not defined") });
+    const plain = new FakeBoard({ rawPaste: 'old-firmware', run: damaged });
+    const plainRepl = new RawRepl(plain, { drainMs: 10, plainRawPaceMs: 1 });
+    await plainRepl.enter();
+    await expect(runReadOnly(plainRepl, 'probe')).rejects.toThrow(/NNone.*arrived damaged twice.*check the cable/);
+    let runs = 0;
+    const modern = new FakeBoard({ run: () => (runs++, damaged()) });
+    const modernRepl = new RawRepl(modern, { drainMs: 10, plainRawPaceMs: 1 });
+    await modernRepl.enter();
+    await expect(runReadOnly(modernRepl, 'probe')).rejects.toThrow(/NNone' is not defined$/);
+    expect(runs).toBe(1);
   });
 });
