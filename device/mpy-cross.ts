@@ -29,15 +29,8 @@ async function compileOnce(compiler: LoadedMpyCross, file: string, source: strin
       try {
         run({
           onAbort: (what: unknown) => reject(new Error(`mpy-cross aborted on ${file}: ${String(what)}`)),
-          // Its in-memory file system has no folders, and a name must not read as an option: a plain name
-          // (only the line and message are read back).
-          arguments: [
-            ...(march ? [`-march=${march}`] : []),
-            file
-              .split('/')
-              .pop()!
-              .replace(/[^\w.]/g, '_'),
-          ],
+          // Its in-memory file system has no folders, and a name must not read as an option.
+          arguments: [...(march ? [`-march=${march}`] : []), safeName(file)],
           inputFileContents: source,
           wasmBinary,
           print: () => {},
@@ -57,6 +50,9 @@ async function compileOnce(compiler: LoadedMpyCross, file: string, source: strin
     });
   }
 }
+
+/** `lib/-rf.py` → `m_-rf.py`: a plain name that no option starts with (only the line and message are read back). */
+export const safeName = (file: string): string => 'm_' + file.slice(file.lastIndexOf('/') + 1).replace(/[^\w.-]/g, '_');
 
 /** A HostCompiler over mpy-cross as `load` provides it (Node reads the wasm from disk, a page fetches it). */
 export function mpyCrossCompiler(load: () => Promise<LoadedMpyCross>): HostCompiler {
