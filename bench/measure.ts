@@ -39,12 +39,7 @@ export interface Measurement {
 export async function measureSync(port: string, files: LocalFile[], override: FeatureOverride = {}): Promise<Measurement> {
   const started = performance.now();
   const board = await openBoard(port);
-  let settings: TransferSettings | null = null;
-  const adjustProbe = (probe: BoardProbe): BoardProbe => {
-    const forced = { ...probe, features: { ...probe.features, ...override } };
-    settings = transferSettings(forced);
-    return forced;
-  };
+  const adjustProbe = (probe: BoardProbe): BoardProbe => ({ ...probe, features: { ...probe.features, ...override } });
   try {
     const report = await syncBoard(board, files, { dest: '', adjustProbe });
     if (report.error && !report.plan) throw new Error(report.error);
@@ -60,7 +55,7 @@ export async function measureSync(port: string, files: LocalFile[], override: Fe
       roundTrips: stats.roundTrips,
       creditWaits: stats.creditWaits,
       transferRoundTrips: report.transferRoundTrips,
-      encoding: settings ? describeEncoding(settings) : report.board ? describeEncoding(transferSettings(adjustProbe(report.board))) : 'no board',
+      encoding: report.board ? describeEncoding(transferSettings(adjustProbe(report.board))) : 'no board',
       ms: Math.round(performance.now() - started),
       probeMs: report.probeMs,
     };

@@ -63,9 +63,20 @@ export function parseBoardCompile(stdout: string, count: number): BoardCompileVe
   return verdicts;
 }
 
-/** Runs the check; a board that cannot (an error, a timeout) gives no verdicts rather than failing the sync. */
-export async function compileOnBoard(repl: RawRepl, sources: ReadonlyArray<{ file: string; source: string }>): Promise<BoardCompileVerdict[]> {
-  if (!sources.length) return [];
-  const stdout = await repl.run(boardCompileProgram(sources), { timeoutMs: 20_000 }).catch(() => '');
-  return parseBoardCompile(stdout, sources.length);
+/**
+ * Runs the check for the sources of at most `maxSourceBytes` (a literal and its copy must fit the
+ * board's heap; larger ones get no verdict). A board that cannot run it (an error, a timeout) gives
+ * no verdicts rather than failing the sync.
+ */
+export async function compileOnBoard(
+  repl: RawRepl,
+  sources: ReadonlyArray<{ file: string; source: string }>,
+  maxSourceBytes: number,
+): Promise<BoardCompileVerdict[]> {
+  const asked = sources.flatMap((s, i) => (s.source.length <= maxSourceBytes ? [i] : []));
+  const verdicts: BoardCompileVerdict[] = sources.map(() => ({ kind: 'unknown' }));
+  if (!asked.length) return verdicts;
+  const stdout = await repl.run(boardCompileProgram(asked.map((i) => sources[i]!)), { timeoutMs: 20_000 }).catch(() => '');
+  parseBoardCompile(stdout, asked.length).forEach((v, k) => (verdicts[asked[k]!] = v));
+  return verdicts;
 }

@@ -1,5 +1,5 @@
 import { MpysyncError } from '../errors';
-import { decodeBoardMpy, releasesForMpy } from '../mpy';
+import { decodeBoardMpy, releasesForMpy, type BoardAbi } from '../mpy';
 import { parsePyLiteral, type PyValue } from '../python/parse-literal';
 import { PROBE_SNIPPET } from './probe-program';
 import { runReadOnly, type RawRepl } from '../repl';
@@ -79,15 +79,7 @@ export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe 
       build: str(need('build')),
     },
     platform: str(need('platform')) ?? 'unknown',
-    mpy: abi && {
-      raw: abi.raw,
-      version: abi.version,
-      subVersion: abi.subVersion,
-      arch: abi.archName,
-      archFlags: abi.archFlags,
-      label: abi.label,
-      releases: abi.releases || releasesForMpy(abi.version, abi.subVersion),
-    },
+    mpy: abi && probeMpy(abi),
     smallIntBits: num(need('smallint')) ?? 31,
     fs: {
       cwd: str(need('cwd')),
@@ -107,5 +99,18 @@ export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe 
       rawBytesLiterals: fields.get('raw8') === true,
       consoleInput: fields.get('conin') === true,
     },
+  };
+}
+
+/** What the probe reports of a board's decoded `_mpy`. */
+export function probeMpy(abi: BoardAbi): NonNullable<BoardProbe['mpy']> {
+  return {
+    raw: abi.raw,
+    version: abi.version,
+    subVersion: abi.subVersion,
+    arch: abi.archName,
+    archFlags: abi.archFlags,
+    label: abi.label,
+    releases: abi.releases || releasesForMpy(abi.version, abi.subVersion),
   };
 }

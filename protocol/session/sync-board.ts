@@ -86,8 +86,7 @@ export async function syncBoard(
   const tripsBefore = repl.stats.roundTrips;
   const report = emptyReport();
 
-  let transferWireStart = 0;
-  let transferTripsStart = 0;
+  let transferStart: { wire: number; trips: number } | null = null;
   try {
     let probe = options.probe;
     let plan = options.plan;
@@ -95,26 +94,19 @@ export async function syncBoard(
       const planned = await probeAndPlan(repl, files, { dest: options.dest, deleteExtraneous: options.deleteExtraneous, probe });
       ({ probe, plan } = planned);
       report.probeMs = planned.probeMs;
+      for (const p of options.problems ?? [])
+        plan.entries.push({ action: 'refuse', file: p.file, firmwareError: null, summary: `${p.file}: ${p.reason}`, fix: null });
     }
     report.board = probe;
     report.firmware = `${probe.implementation.name} ${probe.implementation.version}`;
     report.abi = probe.mpy ? probe.mpy.label : 'no .mpy';
     onEvent({ type: 'probed', probe });
-    for (const p of options.problems ?? [])
-      plan.entries.push({ action: 'refuse', file: p.file, firmwareError: null, summary: `${p.file}: ${p.reason}`, fix: null });
     if (options.plan && options.checked) {
       report.problems = options.checked;
     } else if (options.compiler) {
       const kept = new Set(plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
-      // The board's compiler gets sources that fit a program of definitions on it (a literal and its copy).
-      const room = transferSettings(probe).programBytes / 2;
-      const confirm = (sources: Array<{ file: string; source: string }>) => {
-        const fits = sources.map((s) => s.source.length <= room);
-        return compileOnBoard(
-          repl,
-          sources.filter((_, i) => fits[i]),
-        ).then((v) => fits.map((ok) => (ok ? v.shift()! : { kind: 'unknown' as const })));
-      };
+      // A source goes to the board's compiler when it and its copy fit a program of definitions there.
+      const confirm = (sources: Array<{ file: string; source: string }>) => compileOnBoard(repl, sources, transferSettings(probe).programBytes / 2);
       report.problems = await checkSources(
         files.filter((f) => kept.has(f.relative)),
         probe,
@@ -130,10 +122,10 @@ export async function syncBoard(
       if (plan.blockers.length) report.error = plan.blockers.join('; ');
       return report;
     }
+    // Refused here, before the transfer, so the message is not taken for one cut short.
     if (plan.blockers.length) throw new MpysyncError('plan-blocked', plan.blockers.join('; '));
     const contents = new Map(files.map((f) => [f.relative, f.bytes]));
-    transferWireStart = transport.bytesWritten;
-    transferTripsStart = repl.stats.roundTrips;
+    transferStart = { wire: transport.bytesWritten, trips: repl.stats.roundTrips };
     try {
       const target = options.adjustProbe ? options.adjustProbe(probe) : probe;
       Object.assign(report, await executePlan(repl, plan, contents, target, onEvent, { commandCache: options.commandCache }));
@@ -150,9 +142,9 @@ export async function syncBoard(
   } finally {
     report.wireBytesSent = transport.bytesWritten - wireBefore;
     report.roundTrips = repl.stats.roundTrips - tripsBefore;
-    if (transferWireStart) {
-      report.transferWireBytes = transport.bytesWritten - transferWireStart;
-      report.transferRoundTrips = repl.stats.roundTrips - transferTripsStart;
+    if (transferStart) {
+      report.transferWireBytes = transport.bytesWritten - transferStart.wire;
+      report.transferRoundTrips = repl.stats.roundTrips - transferStart.trips;
     }
     report.ms = Math.round(performance.now() - started);
     report.status = statusOf(report);

@@ -60,8 +60,9 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
   // The prelude goes whole where it fits; a board with a few KB of heap (the micro:bit, whose plain
   // raw REPL holds the whole program before compiling it) gets it a few definitions at a time.
   const helpers = preludeOptions(settings, plan);
-  const prelude = topLevelBlocks(writePrelude(helpers));
-  const cleanup = writeCleanup(helpers);
+  const preludeSource = writePrelude(helpers);
+  const prelude = topLevelBlocks(preludeSource);
+  const cleanup = writeCleanup(preludeSource);
   const setup: WriteStep[] = [
     ...plan.mkdirs.map((path): WriteStep => ({ kind: 'mkdir', path })),
     ...plan.entries.flatMap((e): WriteStep[] => (e.action === 'delete' ? [{ kind: 'remove', path: e.remote }] : [])),

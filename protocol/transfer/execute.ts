@@ -5,7 +5,7 @@ import type { RawRepl } from '../repl';
 import { CommandCache, preludeOptions, type Command } from './commands';
 import { explainBoardError, readCommandReply } from './replies';
 import { transferSettings } from './settings';
-import { writeCleanup } from './write-program';
+import { writeCleanup, writePrelude } from './write-program';
 
 export type SyncEvent =
   | { type: 'start'; files: number; bytes: number }
@@ -110,7 +110,7 @@ export async function executePlan(
       onEvent({ type: 'progress', doneBytes, totalBytes });
     }
     // The last command ends with the cleanup; when it failed, that did not run.
-    if (lastFailed) await repl.exec(writeCleanup(preludeOptions(settings, part)), { timeoutMs: 10_000 }).catch(() => {});
+    if (lastFailed) await repl.exec(writeCleanup(writePrelude(preludeOptions(settings, part))), { timeoutMs: 10_000 }).catch(() => {});
     return failed;
   };
 

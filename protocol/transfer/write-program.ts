@@ -232,11 +232,11 @@ export function definedNames(source: Uint8Array): string[] {
 }
 
 /**
- * Ends the last command: forgets every name the prelude for `options` defined (they would stay in
- * the REPL's globals, 2 KB of a micro:bit's 7 KB heap) and collects the garbage.
+ * Ends the last command: forgets every name `prelude` defined (they would stay in the REPL's
+ * globals, 2 KB of a micro:bit's 7 KB heap) and collects the garbage.
  */
-export function writeCleanup(options: PreludeOptions): Uint8Array {
-  const names = definedNames(writePrelude(options));
+export function writeCleanup(prelude: Uint8Array): Uint8Array {
+  const names = definedNames(prelude);
   return pySource(`for _n in (${names.map((n) => `'${n}'`).join(',')}):
  globals().pop(_n,None)
 del _n

@@ -6,64 +6,15 @@ import { boardHash } from '../../protocol/board-hash';
 import { sha256, toHex } from '../../protocol/codec';
 import { planSync, type LocalFile } from '../../protocol/plan/plan';
 import { buildCommands, type TransferSettings } from '../../protocol/transfer';
+import { settingsWith } from '../helpers/transfer-settings';
 import { fakeProbe } from '../helpers/probes';
 
 const SETTINGS: Record<string, TransferSettings> = {
-  deflate: {
-    commandBytes: 32 * 1024,
-    programBytes: 32 * 1024,
-    windowBits: 12,
-    asciiOnly: false,
-    base64: true,
-    feed: false,
-    freshHeap: false,
-    rename: true,
-    hash: 'sha256',
-  },
-  literal: {
-    commandBytes: 4096,
-    programBytes: 4096,
-    windowBits: null,
-    asciiOnly: false,
-    base64: false,
-    feed: false,
-    freshHeap: false,
-    rename: true,
-    hash: 'sha256',
-  },
-  asciiBase64: {
-    commandBytes: 4096,
-    programBytes: 4096,
-    windowBits: null,
-    asciiOnly: true,
-    base64: true,
-    feed: false,
-    freshHeap: false,
-    rename: true,
-    hash: 'sha256',
-  },
-  microbit: {
-    commandBytes: 565,
-    programBytes: 565,
-    windowBits: null,
-    asciiOnly: false,
-    base64: false,
-    feed: false,
-    freshHeap: false,
-    rename: false,
-    hash: 'adler32',
-  },
-  microbitFeed: {
-    commandBytes: 565,
-    programBytes: 1813,
-    windowBits: null,
-    asciiOnly: false,
-    base64: false,
-    feed: true,
-    freshHeap: true,
-    rename: false,
-    hash: 'adler32',
-  },
+  deflate: settingsWith({ windowBits: 12, base64: true }),
+  literal: settingsWith({ commandBytes: 4096, programBytes: 4096 }),
+  asciiBase64: settingsWith({ commandBytes: 4096, programBytes: 4096, asciiOnly: true, base64: true }),
+  microbit: settingsWith({ commandBytes: 565, programBytes: 565, rename: false, hash: 'adler32' }),
+  microbitFeed: settingsWith({ commandBytes: 565, programBytes: 1813, feed: true, freshHeap: true, rename: false, hash: 'adler32' }),
 };
 
 /** For each transfer setting: how many commands, and the SHA-256 of all their bytes. */

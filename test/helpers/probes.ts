@@ -1,4 +1,4 @@
-import type { BoardProbe } from '../../protocol/probe/probe';
+import { probeMpy, type BoardProbe } from '../../protocol/probe/probe';
 import { decodeBoardMpy } from '../../protocol/mpy';
 
 /** A probe result as a board of the given `_mpy` would report it (for planner tests). */
@@ -7,15 +7,7 @@ export function fakeProbe(mpy: number | null, overrides: Partial<BoardProbe> = {
   return {
     implementation: { name: 'micropython', version: mpy === null ? '1.9.2' : '1.27.0', machine: 'test board', build: null },
     platform: mpy === null ? 'microbit' : 'rp2',
-    mpy: abi && {
-      raw: abi.raw,
-      version: abi.version,
-      subVersion: abi.subVersion,
-      arch: abi.archName,
-      archFlags: abi.archFlags,
-      label: abi.label,
-      releases: abi.releases,
-    },
+    mpy: abi && probeMpy(abi),
     smallIntBits: 31,
     fs: { cwd: '/', total: 1_000_000, free: 900_000, blockSize: 4096, dirs: mpy !== null, rename: true, stat: true },
     memFree: 100_000,

@@ -7,6 +7,7 @@ import { boardHash } from '../../protocol/board-hash';
 import type { Plan } from '../../protocol/plan/plan';
 import type { BoardProbe } from '../../protocol/probe/probe';
 import { pyBytes } from '../../protocol/python/literal';
+import { settingsWith } from '../helpers/transfer-settings';
 import { dataExpressionLength, writeCleanup, writePrelude } from '../../protocol/transfer/write-program';
 
 const dataLiteral = (data: Uint8Array, asciiOnly: boolean) => pyBytes(data, { asciiOnly });
@@ -139,73 +140,13 @@ function checkRoundTrip(files: Array<{ relative: string; bytes: Uint8Array }>, s
   return commands;
 }
 
-const DEFLATE: TransferSettings = {
-  commandBytes: 32 * 1024,
-  programBytes: 32 * 1024,
-  windowBits: 15,
-  asciiOnly: false,
-  base64: true,
-  feed: false,
-  freshHeap: false,
-  rename: true,
-  hash: 'sha256',
-};
-const BINASCII_ONLY: TransferSettings = {
-  commandBytes: 32 * 1024,
-  programBytes: 32 * 1024,
-  windowBits: null,
-  asciiOnly: false,
-  base64: true,
-  feed: false,
-  freshHeap: false,
-  rename: true,
-  hash: 'sha256',
-};
-const NEITHER: TransferSettings = {
-  commandBytes: 32 * 1024,
-  programBytes: 32 * 1024,
-  windowBits: null,
-  asciiOnly: false,
-  base64: false,
-  feed: false,
-  freshHeap: false,
-  rename: true,
-  hash: 'sha256',
-};
-const OLD_ASCII: TransferSettings = {
-  commandBytes: 4096,
-  programBytes: 4096,
-  windowBits: null,
-  asciiOnly: true,
-  base64: true,
-  feed: false,
-  freshHeap: false,
-  rename: true,
-  hash: 'sha256',
-};
-const MICROBIT: TransferSettings = {
-  commandBytes: 384,
-  programBytes: 384,
-  windowBits: null,
-  asciiOnly: false,
-  base64: false,
-  feed: false,
-  freshHeap: false,
-  rename: false,
-  hash: 'adler32',
-};
+const DEFLATE = settingsWith({ windowBits: 15, base64: true });
+const BINASCII_ONLY = settingsWith({ base64: true });
+const NEITHER = settingsWith({});
+const OLD_ASCII = settingsWith({ commandBytes: 4096, programBytes: 4096, asciiOnly: true, base64: true });
+const MICROBIT = settingsWith({ commandBytes: 384, programBytes: 384, rename: false, hash: 'adler32' });
 const MICROBIT_FEED: TransferSettings = { ...MICROBIT, commandBytes: 565, programBytes: 1813, feed: true, freshHeap: true, rename: false, hash: 'adler32' };
-const SMALL_DEFLATE: TransferSettings = {
-  commandBytes: 2048,
-  programBytes: 2048,
-  windowBits: 9,
-  asciiOnly: false,
-  base64: true,
-  feed: false,
-  freshHeap: false,
-  rename: true,
-  hash: 'sha256',
-};
+const SMALL_DEFLATE = settingsWith({ commandBytes: 2048, programBytes: 2048, windowBits: 9, base64: true });
 
 describe('pyBytes: the transfer bytes literal', () => {
   it('reads back as the same bytes, is as long as dataExpressionLength says, and holds no raw REPL control byte or line end', () => {
@@ -308,7 +249,7 @@ describe('buildCommands', () => {
   it('the cleanup forgets exactly the helpers each prelude defines (derived, never listed by hand)', () => {
     const forgotten = (o: Parameters<typeof writePrelude>[0]) =>
       /\(([^)]*)\)/
-        .exec(Buffer.from(writeCleanup(o)).toString('latin1'))![1]!
+        .exec(Buffer.from(writeCleanup(writePrelude(o))).toString('latin1'))![1]!
         .replace(/'/g, '')
         .split(',')
         .sort()
@@ -370,41 +311,13 @@ describe('transferSettings', () => {
     }) as BoardProbe;
 
   it('sizes commands and the window by free RAM, and picks the decoders the board has', () => {
-    expect(transferSettings(probe(135_000_000, {}))).toEqual({
-      commandBytes: 32 * 1024,
-      programBytes: 32 * 1024,
-      windowBits: 15,
-      asciiOnly: false,
-      base64: true,
-      feed: false,
-      freshHeap: false,
-      rename: true,
-      hash: 'sha256',
-    });
+    expect(transferSettings(probe(135_000_000, {}))).toEqual(settingsWith({ windowBits: 15, base64: true }));
     // An ESP32 with ~110 KB free: an 8 KB window, 18 KB commands.
-    expect(transferSettings(probe(110_000, {}))).toEqual({
-      commandBytes: 17_992,
-      programBytes: 22_000,
-      windowBits: 13,
-      asciiOnly: false,
-      base64: true,
-      feed: false,
-      freshHeap: false,
-      rename: true,
-      hash: 'sha256',
-    });
+    expect(transferSettings(probe(110_000, {}))).toEqual(settingsWith({ commandBytes: 17_992, programBytes: 22_000, windowBits: 13, base64: true }));
     // Firmware without raw-paste (the whole program sits in RAM before it compiles), no decoders.
-    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual({
-      commandBytes: 565,
-      programBytes: 1813,
-      windowBits: null,
-      asciiOnly: false,
-      base64: false,
-      feed: false,
-      freshHeap: true,
-      rename: true,
-      hash: 'sha256',
-    });
+    expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual(
+      settingsWith({ commandBytes: 565, programBytes: 1813, freshHeap: true }),
+    );
     // The micro:bit: the same, and its programs can read the console: files are fed as raw bytes.
     expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false, consoleInput: true })).feed).toBe(true);
     // deflate beats feeding raw bytes.
