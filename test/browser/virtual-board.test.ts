@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
-import { buildPage, launchChromium, runPython as runPythonOnCard, type TestBrowser } from '../helpers/browser';
+import { buildPage, launchChromium, runPython as runPythonOnCard, showPageAtFailure, type TestBrowser } from '../helpers/browser';
 import { serveStatic, type StaticServer } from '../helpers/static-server';
 
 const PROJECT = resolve('test/fixtures/web-project');
@@ -44,18 +44,7 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   const page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   onTestFailed(async () => {
-    await page
-      .getByLabel('Show protocol details')
-      .check()
-      .catch(() => {});
-    await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-failure.png'), fullPage: true }).catch(() => {});
-    console.error(
-      'page log at the failure:\n' +
-        (await page
-          .locator('mps-log-panel ol')
-          .innerText()
-          .catch((e: Error) => e.message)),
-    );
+    await showPageAtFailure(page, join(ARTIFACTS, 'web-virtual-failure.png'));
   });
   await page.goto(server.url);
 

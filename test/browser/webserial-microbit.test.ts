@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { WebSocketServer, type WebSocket as RelaySocket } from 'ws';
 import { describeBytes } from '../../protocol/errors';
 import { startMicrobit, type BoardProcess } from '../helpers/boards';
-import { buildPage, launchChromium, runPython as runPythonOnCard, type TestBrowser } from '../helpers/browser';
+import { buildPage, launchChromium, runPython as runPythonOnCard, showPageAtFailure, type TestBrowser } from '../helpers/browser';
 import { serveStatic, type StaticServer } from '../helpers/static-server';
 
 const ARTIFACTS = resolve('test-artifacts');
@@ -162,18 +162,7 @@ test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check
   page.on('pageerror', (error) => pageErrors.push(error.message));
   onTestFailed(async () => {
     console.error('relay transcript (ms, direction, bytes):\n' + relayLog.transcript.join('\n'));
-    await page
-      .getByLabel('Show protocol details')
-      .check()
-      .catch(() => {});
-    await page.screenshot({ path: join(ARTIFACTS, 'web-microbit-failure.png'), fullPage: true }).catch(() => {});
-    console.error(
-      'page log at the failure:\n' +
-        (await page
-          .locator('mps-log-panel ol')
-          .innerText()
-          .catch((e: Error) => e.message)),
-    );
+    await showPageAtFailure(page, join(ARTIFACTS, 'web-microbit-failure.png'));
   });
   const address = relay.address();
   if (address === null || typeof address === 'string') throw new Error('relay has no TCP address');

@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type BrowserContextOptions, type Locator } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -63,4 +63,20 @@ export async function runPython(board: Locator, code: string, timeoutMs: number)
   const output = board.locator('pre.output');
   await expect.poll(async () => (await output.textContent()) ?? '', { timeout: timeoutMs }).toContain(`>>> ${code}`);
   return (await output.textContent())!;
+}
+
+/** What a failed page test leaves to read: a full-page screenshot with protocol details shown, and the page's log. */
+export async function showPageAtFailure(page: Page, screenshotPath: string): Promise<void> {
+  await page
+    .getByLabel('Show protocol details')
+    .check()
+    .catch(() => {});
+  await page.screenshot({ path: screenshotPath, fullPage: true }).catch(() => {});
+  console.error(
+    'page log at the failure:\n' +
+      (await page
+        .locator('mps-log-panel ol')
+        .innerText()
+        .catch((e: Error) => e.message)),
+  );
 }
