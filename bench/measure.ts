@@ -7,7 +7,7 @@ import { openBoard } from '../device/connect';
 import { syncBoard } from '../protocol/session/sync-board';
 import type { LocalFile } from '../protocol/plan/plan';
 import type { BoardProbe } from '../protocol/probe/probe';
-import { transferSettings, type TransferSettings } from '../protocol/transfer';
+import { transferSettings, type CommandCache, type TransferSettings } from '../protocol/transfer';
 
 /** Board features to pretend away, to measure the encodings a lesser board would get. */
 export interface FeatureOverride {
@@ -36,12 +36,13 @@ export interface Measurement {
   probeMs: number;
 }
 
-export async function measureSync(port: string, files: LocalFile[], override: FeatureOverride = {}): Promise<Measurement> {
+/** `commandCache`: shared by boards measured together, as `mpysync sync` shares one across its boards. */
+export async function measureSync(port: string, files: LocalFile[], override: FeatureOverride = {}, commandCache?: CommandCache): Promise<Measurement> {
   const started = performance.now();
   const board = await openBoard(port);
   const adjustProbe = (probe: BoardProbe): BoardProbe => ({ ...probe, features: { ...probe.features, ...override } });
   try {
-    const report = await syncBoard(board, files, { dest: '', adjustProbe });
+    const report = await syncBoard(board, files, { dest: '', adjustProbe, commandCache });
     if (report.error && !report.plan) throw new Error(report.error);
     const stats = board.repl.stats;
     return {

@@ -3,6 +3,7 @@
  * fresh virtual boards (MicroPython 1.27, WebAssembly, behind a pty) and to the micro:bit in qemu,
  * prints a table, and writes every number to bench-results/latest.json.
  */
+import { CommandCache } from '../protocol/transfer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { startVirtualBoard, type VirtualBoardOptions, type VirtualBoardProcess } from '../device/virtual/spawn';
@@ -210,7 +211,9 @@ async function fourAtOnce(board: string, options: VirtualBoardOptions, aloneMark
     async (boards) => {
       const started = performance.now();
       const same = variant(project, parallelMark);
-      const results = await Promise.all(boards.map((b) => measureSync(b.port, same)));
+      // One cache for the class, as `mpysync sync --port … --port …` has.
+      const commandCache = new CommandCache();
+      const results = await Promise.all(boards.map((b) => measureSync(b.port, same, {}, commandCache)));
       const wallMs = Math.round(performance.now() - started);
       results.forEach((m, i) => row(`4 at once: board ${i + 1}`, board, m));
       return wallMs;
