@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // The bin is plain JavaScript run by Node.
+    files: ['bin/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+  },
+  {
     // Tests parse JSON the CLI printed and write terse byte-level decoders.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unused-expressions': 'off' },

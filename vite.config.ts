@@ -2,5 +2,5 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   base: './',
-  build: { outDir: 'dist', target: 'es2022' },
+  build: { outDir: 'dist/web', target: 'es2022' },
 });

@@ -3,11 +3,11 @@
  * plan, execute), with the link's counters read between them, so the transfer's own bytes can be
  * told apart from the probe's.
  */
-import { openBoard } from '../device/connect';
-import { syncBoard } from '../protocol/session/sync-board';
-import type { LocalFile } from '../protocol/plan/plan';
-import type { BoardProbe } from '../protocol/probe/probe';
-import { transferSettings, type CommandCache, type TransferSettings } from '../protocol/transfer';
+import { openBoard } from '../device/connect.ts';
+import { syncBoard } from '../protocol/session/sync-board.ts';
+import type { LocalFile } from '../protocol/plan/plan.ts';
+import type { BoardProbe } from '../protocol/probe/probe.ts';
+import { transferSettings, type CommandCache, type TransferSettings } from '../protocol/transfer/index.ts';
 
 /** Board features to pretend away, to measure the encodings a lesser board would get. */
 export interface FeatureOverride {
@@ -46,7 +46,7 @@ export async function measureSync(port: string, files: LocalFile[], override: Fe
     if (report.error && !report.plan) throw new Error(report.error);
     const stats = board.repl.stats;
     return {
-      ok: report.ok,
+      ok: report.completed,
       error: report.error ?? (report.failed.length ? report.failed.map((f) => `${f.file}: ${f.error}`).join('; ') : null),
       files: files.length,
       uploaded: report.uploaded.length,

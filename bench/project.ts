@@ -16,7 +16,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { LocalFile } from '../protocol/plan/plan';
+import type { LocalFile } from '../protocol/plan/plan.ts';
 
 export const BENCH_SEED = 20_251_124;
 const CORPUS = fileURLToPath(new URL('../test/fixtures/mpy-corpus/files/', import.meta.url));

@@ -3,14 +3,14 @@
  * fresh virtual boards (MicroPython 1.27, WebAssembly, behind a pty) and to the micro:bit in qemu,
  * prints a table, and writes every number to bench-results/latest.json.
  */
-import { CommandCache } from '../protocol/transfer';
+import { CommandCache } from '../protocol/transfer/index.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { startVirtualBoard, type VirtualBoardOptions, type VirtualBoardProcess } from '../device/virtual/spawn';
-import type { LocalFile } from '../protocol/plan/plan';
-import { startMicrobit } from '../test/helpers/boards';
-import { measureSync, type FeatureOverride, type Measurement } from './measure';
-import { BENCH_SEED, generateBenchProject, type BenchFile } from './project';
+import { startVirtualBoard, type VirtualBoardOptions, type VirtualBoardProcess } from '../device/virtual/spawn.ts';
+import type { LocalFile } from '../protocol/plan/plan.ts';
+import { startMicrobit } from '../test/helpers/boards.ts';
+import { measureSync, type FeatureOverride, type Measurement } from './measure.ts';
+import { BENCH_SEED, generateBenchProject, type BenchFile } from './project.ts';
 
 interface Row extends Measurement {
   scenario: string;

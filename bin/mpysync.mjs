@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (tsx is a runtime dependency), so `npx mpysync` works after
-// `npm ci` with no build step and no global TypeScript.
-import { register } from 'tsx/esm/api';
+// Runs the built CLI (dist/, written by `npm run build`; `npm ci` in a clone builds it through `prepare`).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../device/cli/main.ts');
+const main = new URL('../dist/device/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write(
+    `mpysync: ${decodeURIComponent(main.pathname)} is missing; in a clone of mpysync, run \`npm run build\` (or \`npm ci\`, which builds) first\n`,
+  );
+  process.exit(2);
+}
+await import(main.href);

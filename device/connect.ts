@@ -1,9 +1,9 @@
-import { MpysyncError } from '../protocol/errors';
-import { RawRepl } from '../protocol/repl';
-import type { Transport } from '../protocol/transport';
-import { listPorts, pickAutoPort } from './ports';
-import { openNodeSerial } from './transport/node-serial';
-import { startVirtualBoard } from './virtual/spawn';
+import { MpysyncError } from '../protocol/errors.ts';
+import { RawRepl } from '../protocol/repl/index.ts';
+import type { Transport } from '../protocol/transport.ts';
+import { listPorts, pickAutoPort } from './ports.ts';
+import { openNodeSerial } from './transport/node-serial.ts';
+import { startVirtualBoard } from './virtual/spawn.ts';
 
 export interface OpenedBoard {
   /** The port as the user knows it (`/dev/ttyACM0`, or the virtual board's pty). */

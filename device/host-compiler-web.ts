@@ -1,6 +1,6 @@
 /** MicroPython's compiler in the page: loaded on first use, the wasm fetched from where Vite put it (device/mpy-cross.ts runs it). */
 import wasmUrl from '@pybricks/mpy-cross-v6/build/mpy-cross-v6.wasm?url';
-import { mpyCrossCompiler, type LoadedMpyCross } from './mpy-cross';
+import { mpyCrossCompiler, type LoadedMpyCross } from './mpy-cross.ts';
 
 export const webHostCompiler = mpyCrossCompiler(async () => {
   const [glue, response] = await Promise.all([import('@pybricks/mpy-cross-v6/build/mpy-cross-v6.js'), fetch(wasmUrl)]);

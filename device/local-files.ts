@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { MpysyncError } from '../protocol/errors';
-import type { LocalFile } from '../protocol/plan/plan';
-import { walkProject } from '../protocol/plan/project-walk';
-import { nodeTree } from './node-tree';
+import { MpysyncError } from '../protocol/errors.ts';
+import type { LocalFile } from '../protocol/plan/plan.ts';
+import { walkProject } from '../protocol/plan/project-walk.ts';
+import { nodeTree } from './node-tree.ts';
 
 /** A project file (relative to the folder it was found in; a named file's is its base name) and its path here. */
 export interface NamedFile extends LocalFile {

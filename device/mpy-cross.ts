@@ -3,8 +3,8 @@
  * the npm package @pybricks/mpy-cross-v6: one runner for Node and the page. Results are kept by
  * content hash, so a classroom of boards compiles each file once. Universal code only.
  */
-import { sha256, toHex } from '../protocol/codec';
-import type { CompileOutcome, HostCompiler } from '../protocol/plan/source-check';
+import { sha256, toHex } from '../protocol/codec/index.ts';
+import type { CompileOutcome, HostCompiler } from '../protocol/plan/source-check.ts';
 
 /** The Emscripten module factory and the wasm bytes it is handed (it would fetch() them by path otherwise). */
 export interface LoadedMpyCross {

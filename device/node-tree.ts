@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ProjectTree, TreeEntry } from '../protocol/plan/project-walk';
+import type { ProjectTree, TreeEntry } from '../protocol/plan/project-walk.ts';
 
 /**
  * A folder of this machine as a ProjectTree. Links are followed; unless `linksOut` allows it, a link

@@ -5,7 +5,7 @@
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, basename, dirname } from 'node:path';
 import { SerialPort } from 'serialport';
-import { formatUsbId, identifyUsbDevice, type UsbIdentity } from '../protocol/usb-ids';
+import { formatUsbId, identifyUsbDevice, type UsbIdentity } from '../protocol/usb-ids.ts';
 
 export interface PortInfo {
   path: string;

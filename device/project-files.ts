@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { LocalFile } from '../protocol/plan/plan';
-import type { ProjectProblem } from '../protocol/session/sync-board';
-import { walkProject } from '../protocol/plan/project-walk';
-import { nodeTree } from './node-tree';
+import type { LocalFile } from '../protocol/plan/plan.ts';
+import type { ProjectProblem } from '../protocol/session/sync-board.ts';
+import { walkProject } from '../protocol/plan/project-walk.ts';
+import { nodeTree } from './node-tree.ts';
 
-export type { ProjectProblem } from '../protocol/session/sync-board';
+export type { ProjectProblem } from '../protocol/session/sync-board.ts';
 
 export interface Project {
   root: string;

@@ -1,7 +1,7 @@
-import { MpysyncError } from '../protocol/errors';
-import { emptyReport, syncBoard, type BoardEvent, type SyncBoardOptions, type SyncReport } from '../protocol/session/sync-board';
-import { openBoard } from './connect';
-import type { Project } from './project-files';
+import { MpysyncError } from '../protocol/errors.ts';
+import { emptyReport, syncBoard, type BoardEvent, type SyncBoardOptions, type SyncReport } from '../protocol/session/sync-board.ts';
+import { openBoard } from './connect.ts';
+import type { Project } from './project-files.ts';
 
 export interface SyncOptions extends Omit<SyncBoardOptions, 'problems' | 'probe' | 'plan'> {
   notice?: (message: string) => void;

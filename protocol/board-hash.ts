@@ -1,4 +1,4 @@
-import { sha256, toHex } from './codec';
+import { sha256, toHex } from './codec/index.ts';
 
 /**
  * How a board fingerprints a file: SHA-256 where it has hashlib, otherwise an Adler-32 computed by

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Every test: type check, lint and format check, unit, real firmware (WebAssembly port + qemu micro:bit), browser.
+# Every test: build (the package's dist/ and the page), type check, lint and format check, unit, real firmware (WebAssembly port + qemu micro:bit), browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-artifacts
+npm run build --silent
 npx tsc --noEmit
 npx eslint .
 npx prettier --check . --log-level warn

@@ -1,5 +1,5 @@
 /** How numbers and board facts are written on the page. */
-import type { BoardProbe } from '../protocol/probe/probe';
+import type { BoardProbe } from '../protocol/probe/probe.ts';
 
 export function formatBytes(n: number | null): string {
   if (n === null) return 'unknown';

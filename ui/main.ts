@@ -1,12 +1,12 @@
 // The web page entry: builds the store, mounts <mpysync-app>, and answers the components' events.
 import './theme.css';
-import './components/app';
-import type { MpysyncApp } from './components/app';
-import { listen } from './events';
-import { connectSupport, openVirtualBoard, pickSerialPort } from './state/connectors';
-import { AppStore } from './state/app-store';
-import { readDataTransfer, readDirectoryHandle, readInputFiles, type DirectoryHandleLike, type FolderContents } from './state/folder-reader';
-import { logAsText } from './state/log-text';
+import './components/app.ts';
+import type { MpysyncApp } from './components/app.ts';
+import { listen } from './events.ts';
+import { connectSupport, openVirtualBoard, pickSerialPort } from './state/connectors.ts';
+import { AppStore } from './state/app-store.ts';
+import { readDataTransfer, readDirectoryHandle, readInputFiles, type DirectoryHandleLike, type FolderContents } from './state/folder-reader.ts';
+import { logAsText } from './state/log-text.ts';
 
 const store = new AppStore(connectSupport(navigator as never));
 const app = document.createElement('mpysync-app') as MpysyncApp;

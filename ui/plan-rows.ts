@@ -1,7 +1,7 @@
 /** The plan as the table shows it: one row per file, problems first. */
-import type { Plan } from '../protocol/plan/plan';
-import type { SourceProblem } from '../protocol/plan/source-check';
-import type { FileProgress, SyncProgress } from './state/views';
+import type { Plan } from '../protocol/plan/plan.ts';
+import type { SourceProblem } from '../protocol/plan/source-check.ts';
+import type { FileProgress, SyncProgress } from './state/views.ts';
 
 export type RowAction = 'upload' | 'skip' | 'substitute' | 'refuse' | 'delete';
 

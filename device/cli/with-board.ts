@@ -1,11 +1,6 @@
-import type { Command } from 'commander';
-import { MpysyncError } from '../../protocol/errors';
-import { openBoard, type OpenedBoard } from '../connect';
-import { EXIT_USAGE } from './exit-codes';
-
-export function addPortOption(command: Command): Command {
-  return command.option('-p, --port <port>', 'serial port path, "auto" (the one MicroPython board plugged in) or "virtual" (a private virtual board)', 'auto');
-}
+import { MpysyncError } from '../../protocol/errors.ts';
+import { openBoard, type OpenedBoard } from '../connect.ts';
+import { EXIT_USAGE } from './exit-codes.ts';
 
 /** Opens the board, runs `body`, and always closes it; connection failures exit with code 2. */
 export async function withBoard<T>(port: string, body: (board: OpenedBoard) => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { TransportClosedError } from '../../protocol/errors';
+import { TransportClosedError } from '../../protocol/errors.ts';
 
 /**
  * The bookkeeping every Transport implementation shares (see protocol/transport.ts): hold incoming

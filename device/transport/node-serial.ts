@@ -4,12 +4,12 @@
  * stream, so reads, writes and close map one-to-one onto the Transport semantics.
  */
 import { SerialPort } from 'serialport';
-import { MpysyncError, TransportClosedError } from '../../protocol/errors';
-import type { Transport } from '../../protocol/transport';
-import { LinkState, withDeadline } from './link-state';
-import { describePortOpenFailure, PortOpenError } from './port-open-errors';
+import { MpysyncError, TransportClosedError } from '../../protocol/errors.ts';
+import type { Transport } from '../../protocol/transport.ts';
+import { LinkState, withDeadline } from './link-state.ts';
+import { describePortOpenFailure, PortOpenError } from './port-open-errors.ts';
 
-export { PortOpenError } from './port-open-errors';
+export { PortOpenError } from './port-open-errors.ts';
 
 export interface NodeSerialOptions {
   baudRate?: number;

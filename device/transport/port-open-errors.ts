@@ -3,7 +3,7 @@
  * (Node only: it looks at the device node's owner and group to say which group to join).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { MpysyncError } from '../../protocol/errors';
+import { MpysyncError } from '../../protocol/errors.ts';
 
 export type PortOpenErrorCode = 'port-not-found' | 'port-permission' | 'port-busy' | 'port-open-timeout' | 'port-baud-1200' | 'port-open-failed';
 

@@ -4,8 +4,8 @@
  * no OS driver claimed). Must be called from a user gesture (a click).
  */
 import { serial as webUsbSerial } from 'web-serial-polyfill';
-import { MpysyncError } from '../../protocol/errors';
-import type { SerialPortLike } from './web-serial';
+import { MpysyncError } from '../../protocol/errors.ts';
+import type { SerialPortLike } from './web-serial.ts';
 
 export interface SerialPortRequestFilter {
   usbVendorId?: number;

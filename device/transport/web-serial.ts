@@ -2,9 +2,9 @@
  * Transport over the WebSerial API (Chrome/Edge desktop, Chrome 126+ on Android) or anything
  * shaped like it — the WebUSB polyfill's ports are. Browser code: no Node APIs.
  */
-import { MpysyncError, TransportClosedError } from '../../protocol/errors';
-import type { Transport } from '../../protocol/transport';
-import { LinkState, withDeadline } from './link-state';
+import { MpysyncError, TransportClosedError } from '../../protocol/errors.ts';
+import type { Transport } from '../../protocol/transport.ts';
+import { LinkState, withDeadline } from './link-state.ts';
 
 /** The slice of WebSerial's SerialPort that mpysync uses (typed here: the DOM lib lacks it). */
 export interface SerialPortLike {

@@ -4,7 +4,7 @@
  * separators ("lib/foo.mpy").
  */
 import type { EmscriptenFS } from '@micropython/micropython-webassembly-pyscript';
-import { BOARD_ROOT } from './wasm-board';
+import { BOARD_ROOT } from './wasm-board.ts';
 
 export interface BoardFiles {
   /** Every directory, parents before children. */

@@ -3,10 +3,10 @@
  * serial port involved. No Node APIs. One per page: the WebAssembly package keeps its state in
  * `globalThis.Module`, so close the previous board before creating another.
  */
-import { TransportClosedError } from '../../protocol/errors';
-import type { Transport } from '../../protocol/transport';
-import { LinkState } from '../transport/link-state';
-import { WasmBoard } from './wasm-board';
+import { TransportClosedError } from '../../protocol/errors.ts';
+import type { Transport } from '../../protocol/transport.ts';
+import { LinkState } from '../transport/link-state.ts';
+import { WasmBoard } from './wasm-board.ts';
 
 const LABEL = 'virtual board';
 

@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MpysyncError } from '../../protocol/errors';
-import type { BoardFiles } from './board-fs';
+import { MpysyncError } from '../../protocol/errors.ts';
+import type { BoardFiles } from './board-fs.ts';
 
 const PARTIAL_SUFFIX = '.mpysync-partial';
 

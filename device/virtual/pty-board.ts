@@ -4,11 +4,11 @@
  * opens `/dev/pts/N` exactly like a USB board's /dev/ttyACM0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { MpysyncError } from '../../protocol/errors';
-import { readBoardFiles, writeBoardFiles } from './board-fs';
-import { PacedPipe } from './link-pacer';
-import { PersistMirror } from './persist';
-import { WasmBoard } from './wasm-board';
+import { MpysyncError } from '../../protocol/errors.ts';
+import { readBoardFiles, writeBoardFiles } from './board-fs.ts';
+import { PacedPipe } from './link-pacer.ts';
+import { PersistMirror } from './persist.ts';
+import { WasmBoard } from './wasm-board.ts';
 
 const SOCAT_READY_DEADLINE_MS = 5_000;
 const SOCAT_EXIT_DEADLINE_MS = 2_000;

@@ -4,10 +4,9 @@
  * a board, and a program running on it never blocks the caller.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { MpysyncError } from '../../protocol/errors';
+import { MpysyncError } from '../../protocol/errors.ts';
+import { cliEntry } from '../package-info.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/mpysync.mjs', import.meta.url));
 const START_DEADLINE_MS = 10_000;
 const STOP_DEADLINE_MS = 5_000;
 
@@ -34,7 +33,7 @@ process.once('exit', () => {
 });
 
 export async function startVirtualBoard(options: VirtualBoardOptions = {}): Promise<VirtualBoardProcess> {
-  const args = [CLI, 'virtual', '--json', '--exit-with-parent'];
+  const args = [cliEntry(), 'virtual', '--json', '--exit-with-parent'];
   if (options.persist !== undefined) args.push('--persist', options.persist);
   if (options.rawPaste === false) args.push('--no-raw-paste');
   if (options.baud !== undefined) args.push('--baud', String(options.baud));

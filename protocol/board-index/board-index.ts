@@ -1,10 +1,10 @@
-import { runReadOnly } from '../repl';
-import type { HashAlgo } from '../board-hash';
-import { MpysyncError } from '../errors';
-import type { RemoteIndex } from '../plan/plan';
-import { parsePyLiteral } from '../python/parse-literal';
-import { indexSnippet } from './index-program';
-import type { ExecOptions, RawRepl } from '../repl';
+import { runReadOnly } from '../repl/index.ts';
+import type { HashAlgo } from '../board-hash.ts';
+import { MpysyncError } from '../errors.ts';
+import type { RemoteIndex } from '../plan/plan.ts';
+import { parsePyLiteral } from '../python/parse-literal.ts';
+import { indexSnippet } from './index-program.ts';
+import type { ExecOptions, RawRepl } from '../repl/index.ts';
 
 /**
  * One round trip: the files in `folders` (or, when null, every file under `dest`) with its size, and a fingerprint for those whose size

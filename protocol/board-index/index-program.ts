@@ -1,5 +1,5 @@
-import { ADLER32_REST, OS_IMPORT, SHA256_REST } from '../board-hash';
-import { indent, pySource, pyStr } from '../python/literal';
+import { ADLER32_REST, OS_IMPORT, SHA256_REST } from '../board-hash.ts';
+import { indent, pySource, pyStr } from '../python/literal.ts';
 
 /**
  * What the index starts with, before the probe's answer is known: os, and `_hf` with whichever

@@ -1,6 +1,6 @@
-import { parsePyLiteral } from '../python/parse-literal';
-import { listSnippet, readSnippet, removeSnippet } from './ops-programs';
-import { runReadOnly, type RawRepl } from '../repl';
+import { parsePyLiteral } from '../python/parse-literal.ts';
+import { listSnippet, readSnippet, removeSnippet } from './ops-programs.ts';
+import { runReadOnly, type RawRepl } from '../repl/index.ts';
 
 export interface RemoteEntry {
   name: string;

@@ -1,4 +1,4 @@
-import { pyStr } from '../python/literal';
+import { pyStr } from '../python/literal.ts';
 
 const OS = 'try:\n import os\nexcept ImportError:\n import uos as os\n';
 

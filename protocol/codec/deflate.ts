@@ -5,7 +5,7 @@
  * further back than its window, so a stream made with `windowBits` inflates with the same value.
  */
 import { deflateRaw as pakoDeflateRaw } from 'pako';
-import { MpysyncError } from '../errors';
+import { MpysyncError } from '../errors.ts';
 
 export interface DeflateOptions {
   /** log2 of the decoder's window, 9..15; default 10 (a 1 KB buffer on the board). */

@@ -1,5 +1,5 @@
-import { archName, rv32ExtensionNames, ARCH, type ArchName } from './arch';
-import { mpyVersionLabel, releasesForMpy } from './releases';
+import { archName, rv32ExtensionNames, ARCH, type ArchName } from './arch.ts';
+import { mpyVersionLabel, releasesForMpy } from './releases.ts';
 
 /** What a board's `sys.implementation._mpy` says about the `.mpy` files it loads. */
 export interface BoardAbi {

@@ -1,8 +1,8 @@
-import { acceptedArchRange, ARCH, archName, boardAcceptsArch, rv32ExtensionNames } from './arch';
-import type { BoardAbi } from './board-abi';
-import type { MpyHeader } from './header';
-import type { LoaderBoard, LoaderOutcome } from './loader';
-import { mpyCrossReleaseFor, mpyVersionLabel, releasesForMpy } from './releases';
+import { acceptedArchRange, ARCH, archName, boardAcceptsArch, rv32ExtensionNames } from './arch.ts';
+import type { BoardAbi } from './board-abi.ts';
+import type { MpyHeader } from './header.ts';
+import type { LoaderBoard, LoaderOutcome } from './loader.ts';
+import { mpyCrossReleaseFor, mpyVersionLabel, releasesForMpy } from './releases.ts';
 
 /** Everything the wording needs about one file on one board. */
 export interface ExplainInput {

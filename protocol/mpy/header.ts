@@ -1,5 +1,5 @@
-import { archName, type ArchName } from './arch';
-import { readVuint } from './vuint';
+import { archName, type ArchName } from './arch.ts';
+import { readVuint } from './vuint.ts';
 
 export const MPY_MAGIC = 0x4d; // 'M'
 const CIRCUITPYTHON_MAGIC = 0x43; // 'C'

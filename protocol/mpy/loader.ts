@@ -1,8 +1,8 @@
-import { ARCH, boardAcceptsArch } from './arch';
-import type { BoardAbi } from './board-abi';
-import { ARCH_FLAGS_BIT, MPY_MAGIC } from './header';
-import { releaseAtLeast, type ReleaseVersion } from './releases';
-import { readVuint } from './vuint';
+import { ARCH, boardAcceptsArch } from './arch.ts';
+import type { BoardAbi } from './board-abi.ts';
+import { ARCH_FLAGS_BIT, MPY_MAGIC } from './header.ts';
+import { releaseAtLeast, type ReleaseVersion } from './releases.ts';
+import { readVuint } from './vuint.ts';
 
 /** The `ValueError` texts of `mp_raw_code_load`, exactly as the firmware raises them. */
 export const INCOMPATIBLE_FILE = 'incompatible .mpy file';

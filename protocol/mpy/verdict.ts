@@ -1,8 +1,8 @@
-import { decodeBoardMpy } from './board-abi';
-import { explainOutcome, describeFile } from './explain';
-import { parseMpyHeader } from './header';
-import { INCOMPATIBLE_FILE, loaderGeneration, simulateLoad, type FirmwareError, type LoaderBoard } from './loader';
-import { eraMpyVersion, parseRelease, releaseAtLeast, releasesForMpy } from './releases';
+import { decodeBoardMpy } from './board-abi.ts';
+import { explainOutcome, describeFile } from './explain.ts';
+import { parseMpyHeader } from './header.ts';
+import { INCOMPATIBLE_FILE, loaderGeneration, simulateLoad, type FirmwareError, type LoaderBoard } from './loader.ts';
+import { eraMpyVersion, parseRelease, releaseAtLeast, releasesForMpy } from './releases.ts';
 
 export interface BoardTarget {
   /** `sys.implementation._mpy`, or null when the board has none. */
@@ -107,10 +107,10 @@ function judgeWithoutMpy(fileName: string, stem: string, bytes: Uint8Array, smal
   };
 }
 
-/** "lib/fastmath.mpy" → "fastmath". */
+/** "lib/fastmath.mpy" → "fastmath" (and "main.py" → "main": the advice must not say "ship main.py.py"). */
 export function moduleStem(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  return base.replace(/\.mpy$/i, '') || base;
+  return base.replace(/\.m?py$/i, '') || base;
 }
 
 /** A verdict (or any refusal) in one line for people: the summary, then the fix. */

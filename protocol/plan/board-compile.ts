@@ -4,8 +4,8 @@
  * `compile()` only compiles, nothing of the user's code runs. Boards without `compile()` (the
  * micro:bit) keep the host's verdict.
  */
-import { indent, pySource, pyStr } from '../python/literal';
-import type { RawRepl } from '../repl';
+import { indent, pySource, pyStr } from '../python/literal.ts';
+import type { RawRepl } from '../repl/index.ts';
 
 const MARK = 'mps-c#';
 

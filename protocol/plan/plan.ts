@@ -1,6 +1,6 @@
-import { boardHash, type HashAlgo } from '../board-hash';
-import { judgeMpy } from '../mpy';
-import type { BoardProbe } from '../probe/probe';
+import { boardHash, type HashAlgo } from '../board-hash.ts';
+import { judgeMpy } from '../mpy/index.ts';
+import type { BoardProbe } from '../probe/probe.ts';
 
 /** Suffix of a file being written: never importable, never mistaken for a module. */
 export const TEMP_SUFFIX = '~mps';

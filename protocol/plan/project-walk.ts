@@ -4,9 +4,9 @@
  * with its path relative to the top. Pure: the tree does the reading.
  */
 import ignore from 'ignore';
-import type { ProjectProblem } from '../session/sync-board';
-import type { LocalFile } from './plan';
-import { ALWAYS_IGNORED, IGNORE_FILE } from './project-rules';
+import type { ProjectProblem } from '../session/sync-board.ts';
+import type { LocalFile } from './plan.ts';
+import { ALWAYS_IGNORED, IGNORE_FILE } from './project-rules.ts';
 
 /** One entry of a folder, links already followed by the tree. */
 export type TreeEntry =

@@ -3,9 +3,9 @@
  * (mpy-cross built to WebAssembly; device/ or the page loads it and hands it in as `CompileSource`).
  * Pure: the compiler is a parameter.
  */
-import type { BoardProbe } from '../probe/probe';
-import type { BoardCompileVerdict } from './board-compile';
-import type { LocalFile } from './plan';
+import type { BoardProbe } from '../probe/probe.ts';
+import type { BoardCompileVerdict } from './board-compile.ts';
+import type { LocalFile } from './plan.ts';
 
 /** Something found that will not work on this board, in the importing or failing file. */
 export interface SourceProblem {

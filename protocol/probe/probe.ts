@@ -1,8 +1,8 @@
-import { MpysyncError } from '../errors';
-import { decodeBoardMpy, releasesForMpy, type BoardAbi } from '../mpy';
-import { parsePyLiteral, type PyValue } from '../python/parse-literal';
-import { PROBE_SNIPPET } from './probe-program';
-import { runReadOnly, type RawRepl } from '../repl';
+import { MpysyncError } from '../errors.ts';
+import { decodeBoardMpy, releasesForMpy, type BoardAbi } from '../mpy/index.ts';
+import { parsePyLiteral, type PyValue } from '../python/parse-literal.ts';
+import { PROBE_SNIPPET } from './probe-program.ts';
+import { runReadOnly, type RawRepl } from '../repl/index.ts';
 
 export interface BoardProbe {
   implementation: { name: string; version: string; machine: string | null; build: string | null };

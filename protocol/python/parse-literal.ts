@@ -1,4 +1,4 @@
-import { MpysyncError } from '../errors';
+import { MpysyncError } from '../errors.ts';
 
 /** A value of the small Python literal subset the board snippets print with repr(). */
 export type PyValue = string | number | bigint | boolean | null | PyValue[] | Uint8Array;

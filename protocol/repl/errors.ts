@@ -1,4 +1,4 @@
-import { MpysyncError, TransportClosedError, describeBytes } from '../errors';
+import { MpysyncError, TransportClosedError, describeBytes } from '../errors.ts';
 
 export { TransportClosedError };
 

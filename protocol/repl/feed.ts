@@ -10,7 +10,7 @@
  * a segment: `_r(n)` asks for exactly ceil(n / FEED_PIECE) pieces and reads exactly n bytes, so the
  * next call starts with nothing of its data already sent.
  */
-import type { ReplLink } from './link';
+import type { ReplLink } from './link.ts';
 
 /** The byte the program prints to ask for the next piece (ASCII ACK; never in the program's text output). */
 export const FEED_CREDIT = 0x06;

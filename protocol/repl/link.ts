@@ -1,6 +1,6 @@
-import type { Transport } from '../transport';
-import { ByteQueue, WaitTimeout, type WaitLimit } from './byte-queue';
-import { RawReplTimeoutError, TransportClosedError } from './errors';
+import type { Transport } from '../transport.ts';
+import { ByteQueue, WaitTimeout, type WaitLimit } from './byte-queue.ts';
+import { RawReplTimeoutError, TransportClosedError } from './errors.ts';
 
 export interface ReplStats {
   /** Times the host had to wait for the board's reply before it could go on. */

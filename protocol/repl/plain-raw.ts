@@ -1,12 +1,12 @@
-import { BoardResetError, RawReplProtocolError } from './errors';
-import { CTRL_C, CTRL_D, OK, PLAIN_RAW_PIECE, startsWith } from './framing';
+import { BoardResetError, RawReplProtocolError } from './errors.ts';
+import { CTRL_C, CTRL_D, OK, PLAIN_RAW_PIECE, startsWith } from './framing.ts';
 
 /** A board answers `OK` the moment it reads Ctrl-D; this much silence means the Ctrl-D was lost. */
 const LOST_EOF_MS = 3_000;
 /** After the clearing Ctrl-C, this much silence means the board had not started the code. */
 const CLEARED_QUIET_MS = 500;
-import type { ReplLink } from './link';
-import { readResult, type ExecResult } from './result';
+import type { ReplLink } from './link.ts';
+import { readResult, type ExecResult } from './result.ts';
 
 export interface PlainRawOptions {
   idleMs: number;

@@ -1,8 +1,8 @@
-import { concat, type WaitLimit } from './byte-queue';
-import { RawReplProtocolError } from './errors';
-import { CTRL_A, CTRL_D, OLD_FIRMWARE_REPLY, PROMPT, RAW_PASTE_NO, RAW_PASTE_REQUEST, RAW_PASTE_YES, startsWith } from './framing';
-import type { ReplLink } from './link';
-import { readResult, type ExecResult } from './result';
+import { concat, type WaitLimit } from './byte-queue.ts';
+import { RawReplProtocolError } from './errors.ts';
+import { CTRL_A, CTRL_D, OLD_FIRMWARE_REPLY, PROMPT, RAW_PASTE_NO, RAW_PASTE_REQUEST, RAW_PASTE_YES, startsWith } from './framing.ts';
+import type { ReplLink } from './link.ts';
+import { readResult, type ExecResult } from './result.ts';
 
 /*
  * Raw-paste mode (MicroPython v1.14+, `pyexec.c` `do_reader_stdin`). The host sends `\x05A\x01`;

@@ -1,16 +1,16 @@
-import type { Transport } from '../transport';
-import { MpysyncError } from '../errors';
-import { concat, WaitTimeout } from './byte-queue';
-import { BoardError, BoardResetError, RawReplEnterError, RawReplTimeoutError, TransportClosedError } from './errors';
-import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, RAW_PASTE_REQUEST, SOFT_REBOOT } from './framing';
-import { ReplLink, type ReplStats } from './link';
-import { execPlainRawResilient } from './plain-raw';
-import { execRawPaste, OPTIMISTIC_FIRST_PIECE, readRawPasteAnswer, requestRawPaste } from './raw-paste';
-import { decodeLenient, readResult, type ExecResult } from './result';
-import { Feeder, withoutCredits } from './feed';
+import type { Transport } from '../transport.ts';
+import { MpysyncError } from '../errors.ts';
+import { concat, WaitTimeout } from './byte-queue.ts';
+import { BoardError, BoardResetError, RawReplEnterError, RawReplTimeoutError, TransportClosedError } from './errors.ts';
+import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, RAW_PASTE_REQUEST, SOFT_REBOOT } from './framing.ts';
+import { ReplLink, type ReplStats } from './link.ts';
+import { execPlainRawResilient } from './plain-raw.ts';
+import { execRawPaste, OPTIMISTIC_FIRST_PIECE, readRawPasteAnswer, requestRawPaste } from './raw-paste.ts';
+import { decodeLenient, readResult, type ExecResult } from './result.ts';
+import { Feeder, withoutCredits } from './feed.ts';
 
-export type { ExecResult } from './result';
-export type { ReplStats } from './link';
+export type { ExecResult } from './result.ts';
+export type { ReplStats } from './link.ts';
 
 export interface RawReplOptions {
   log?: (message: string) => void;

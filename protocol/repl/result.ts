@@ -1,7 +1,7 @@
-import { concat } from './byte-queue';
-import { BoardResetError } from './errors';
-import { CTRL_D, EOF_MARKER, PROMPT, RAW_BANNER_WITH_PROMPT } from './framing';
-import type { ReplLink } from './link';
+import { concat } from './byte-queue.ts';
+import { BoardResetError } from './errors.ts';
+import { CTRL_D, EOF_MARKER, PROMPT, RAW_BANNER_WITH_PROMPT } from './framing.ts';
+import type { ReplLink } from './link.ts';
 
 export interface ExecResult {
   /** Everything the code printed, byte for byte (may be invalid UTF-8). */

@@ -1,5 +1,5 @@
-import { BoardError } from './errors';
-import type { Code, ExecOptions, RawRepl } from './raw-repl';
+import { BoardError } from './errors.ts';
+import type { Code, ExecOptions, RawRepl } from './raw-repl.ts';
 
 /**
  * Errors mpysync's own programs never raise: on a line without flow control (plain raw mode) they

@@ -1,12 +1,12 @@
-import { runReadOnly } from '../repl';
-import { planSync, remotePath, type LocalFile, type Plan } from '../plan/plan';
-import { parseProbeOutput, type BoardProbe } from '../probe/probe';
-import { pySource } from '../python/literal';
-import { indexSnippet } from '../board-index/index-program';
-import { PROBE_SNIPPET } from '../probe/probe-program';
-import { fetchRemoteIndex, parseIndexOutput } from '../board-index/board-index';
-import type { ExecMode, RawRepl } from '../repl';
-import { transferSettings } from '../transfer';
+import { runReadOnly } from '../repl/index.ts';
+import { planSync, remotePath, type LocalFile, type Plan } from '../plan/plan.ts';
+import { parseProbeOutput, type BoardProbe } from '../probe/probe.ts';
+import { pySource } from '../python/literal.ts';
+import { indexSnippet } from '../board-index/index-program.ts';
+import { PROBE_SNIPPET } from '../probe/probe-program.ts';
+import { fetchRemoteIndex, parseIndexOutput } from '../board-index/board-index.ts';
+import type { ExecMode, RawRepl } from '../repl/index.ts';
+import { transferSettings } from '../transfer/index.ts';
 
 const INDEX_MARK = '--mpysync-index--';
 

@@ -3,15 +3,15 @@
  * carry the plan out, report. The CLI, the web page and the benchmark all call this; they keep
  * only how they show it.
  */
-import { MpysyncError } from '../errors';
-import type { LocalFile, Plan } from '../plan/plan';
-import type { BoardProbe } from '../probe/probe';
-import { compileOnBoard } from '../plan/board-compile';
-import { checkSources, type HostCompiler, type SourceProblem } from '../plan/source-check';
-import type { RawRepl } from '../repl';
-import { executePlan, plannedOutcome, transferSettings, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer';
-import type { Transport } from '../transport';
-import { probeAndPlan } from './probe-and-plan';
+import { MpysyncError } from '../errors.ts';
+import type { LocalFile, Plan } from '../plan/plan.ts';
+import type { BoardProbe } from '../probe/probe.ts';
+import { compileOnBoard } from '../plan/board-compile.ts';
+import { checkSources, type HostCompiler, type SourceProblem } from '../plan/source-check.ts';
+import type { RawRepl } from '../repl/index.ts';
+import { executePlan, plannedOutcome, transferSettings, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer/index.ts';
+import type { Transport } from '../transport.ts';
+import { probeAndPlan } from './probe-and-plan.ts';
 
 /** A file of the project that could not be taken (unreadable, a link out of the folder…). */
 export interface ProjectProblem {
@@ -47,8 +47,8 @@ export type BoardEvent = SyncEvent | { type: 'probed'; probe: BoardProbe } | { t
 export type BoardStatus = 'ok' | 'problems' | 'failed';
 
 export interface SyncReport extends SyncOutcome {
-  /** Everything planned arrived (or, for a dry run, the plan may be carried out). */
-  ok: boolean;
+  /** Everything planned arrived (or, for a dry run, the plan may be carried out); whether it will all work is `status`. */
+  completed: boolean;
   status: BoardStatus;
   /** What was found that will not work on this board (syntax errors, native code without an emitter…). */
   problems: SourceProblem[];
@@ -118,7 +118,7 @@ export async function syncBoard(
     onEvent({ type: 'planned', plan });
     if (options.dryRun) {
       Object.assign(report, outcomeFromPlan(plan));
-      report.ok = plan.blockers.length === 0;
+      report.completed = plan.blockers.length === 0;
       if (plan.blockers.length) report.error = plan.blockers.join('; ');
       return report;
     }
@@ -132,13 +132,13 @@ export async function syncBoard(
     } catch (error) {
       throw withRetryAdvice(error, probe.fs.rename);
     }
-    report.ok = report.failed.length === 0;
+    report.completed = report.failed.length === 0;
   } catch (error) {
     const outcome = (error as { outcome?: SyncOutcome }).outcome;
     if (outcome) Object.assign(report, outcome);
     report.error = (error as Error).message;
     report.errorCode = error instanceof MpysyncError ? error.code : 'internal';
-    report.ok = false;
+    report.completed = false;
   } finally {
     report.wireBytesSent = transport.bytesWritten - wireBefore;
     report.roundTrips = repl.stats.roundTrips - tripsBefore;
@@ -152,15 +152,15 @@ export async function syncBoard(
   return report;
 }
 
-export function statusOf(report: Pick<SyncReport, 'ok' | 'error' | 'failed' | 'refused' | 'problems'>): BoardStatus {
-  if (!report.ok || report.error || report.failed.length) return 'failed';
+export function statusOf(report: Pick<SyncReport, 'completed' | 'error' | 'failed' | 'refused' | 'problems'>): BoardStatus {
+  if (!report.completed || report.error || report.failed.length) return 'failed';
   return report.refused.length || report.problems.length ? 'problems' : 'ok';
 }
 
 /** A report of nothing done yet: a board not reached is reported as this, with its error. */
 export function emptyReport(): SyncReport {
   return {
-    ok: false,
+    completed: false,
     status: 'failed',
     problems: [],
     error: null,

@@ -1,9 +1,9 @@
-import { deflateRaw, MIN_WINDOW_BITS } from '../codec';
-import type { Plan } from '../plan/plan';
-import { TEMP_SUFFIX } from '../plan/plan';
-import { pySource } from '../python/literal';
-import type { TransferSettings } from './settings';
-import { dataExpressionLength, stepSource, writeCleanup, writePrelude, type DataEncoding, type PreludeOptions, type WriteStep } from './write-program';
+import { deflateRaw, MIN_WINDOW_BITS } from '../codec/index.ts';
+import type { Plan } from '../plan/plan.ts';
+import { TEMP_SUFFIX } from '../plan/plan.ts';
+import { pySource } from '../python/literal.ts';
+import type { TransferSettings } from './settings.ts';
+import { dataExpressionLength, stepSource, writeCleanup, writePrelude, type DataEncoding, type PreludeOptions, type WriteStep } from './write-program.ts';
 
 export interface Command {
   source: Uint8Array;

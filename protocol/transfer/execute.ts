@@ -1,11 +1,11 @@
-import { MpysyncError } from '../errors';
-import type { Plan, Substitution } from '../plan/plan';
-import type { BoardProbe } from '../probe/probe';
-import type { RawRepl } from '../repl';
-import { CommandCache, preludeOptions, type Command } from './commands';
-import { explainBoardError, readCommandReply } from './replies';
-import { transferSettings } from './settings';
-import { writeCleanup, writePrelude } from './write-program';
+import { MpysyncError } from '../errors.ts';
+import type { Plan, Substitution } from '../plan/plan.ts';
+import type { BoardProbe } from '../probe/probe.ts';
+import type { RawRepl } from '../repl/index.ts';
+import { CommandCache, preludeOptions, type Command } from './commands.ts';
+import { explainBoardError, readCommandReply } from './replies.ts';
+import { transferSettings } from './settings.ts';
+import { writeCleanup, writePrelude } from './write-program.ts';
 
 export type SyncEvent =
   | { type: 'start'; files: number; bytes: number }

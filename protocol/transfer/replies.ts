@@ -1,5 +1,5 @@
-import { DONE_MARK, FAIL_MARK } from './write-program';
-import type { Command } from './commands';
+import { DONE_MARK, FAIL_MARK } from './write-program.ts';
+import type { Command } from './commands.ts';
 
 /** `fail#<tag>:<kind>:<detail>` (see FAIL_MARK) as its parts. */
 function splitFailLine(line: string): [number, string, string] {

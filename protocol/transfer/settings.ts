@@ -1,5 +1,5 @@
-import { chooseWindowBits, MAX_WINDOW_BITS } from '../codec';
-import type { BoardProbe } from '../probe/probe';
+import { chooseWindowBits, MAX_WINDOW_BITS } from '../codec/index.ts';
+import type { BoardProbe } from '../probe/probe.ts';
 
 /** How files travel, chosen from what the probe found. */
 export interface TransferSettings {

@@ -1,8 +1,8 @@
-import { base64Encode } from '../codec';
-import { FEED_CREDIT, FEED_PIECE, FEED_QUIET_MS, FEED_STALL_MS, FEED_WINDOW } from '../repl/feed';
-import { ADLER32_FILE, OS_IMPORT, SHA256_FILE } from '../board-hash';
-import { TEMP_SUFFIX } from '../plan/plan';
-import { pyBytes, pyBytesLength, pySource, pyStr } from '../python/literal';
+import { base64Encode } from '../codec/index.ts';
+import { FEED_CREDIT, FEED_PIECE, FEED_QUIET_MS, FEED_STALL_MS, FEED_WINDOW } from '../repl/feed.ts';
+import { ADLER32_FILE, OS_IMPORT, SHA256_FILE } from '../board-hash.ts';
+import { TEMP_SUFFIX } from '../plan/plan.ts';
+import { pyBytes, pyBytesLength, pySource, pyStr } from '../python/literal.ts';
 
 /** Printed by the board after each file is verified and in place: `done#<tag>`. */
 export const DONE_MARK = 'done#';

@@ -2,12 +2,12 @@
  * Bundled for the browser by encoder-parity.test.ts, and run in Node by the same test: the
  * transfer encoder must make the very same bytes in both.
  */
-import { boardHash } from '../../protocol/board-hash';
-import { sha256, toHex } from '../../protocol/codec';
-import { planSync, type LocalFile } from '../../protocol/plan/plan';
-import { buildCommands, type TransferSettings } from '../../protocol/transfer';
-import { settingsWith } from '../helpers/transfer-settings';
-import { fakeProbe } from '../helpers/probes';
+import { boardHash } from '../../protocol/board-hash.ts';
+import { sha256, toHex } from '../../protocol/codec/index.ts';
+import { planSync, type LocalFile } from '../../protocol/plan/plan.ts';
+import { buildCommands, type TransferSettings } from '../../protocol/transfer/index.ts';
+import { settingsWith } from '../helpers/transfer-settings.ts';
+import { fakeProbe } from '../helpers/probes.ts';
 
 const SETTINGS: Record<string, TransferSettings> = {
   deflate: settingsWith({ windowBits: 12, base64: true }),

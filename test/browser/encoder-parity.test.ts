@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, type TestBrowser } from '../helpers/browser';
-import { commandDigests } from './encoder-entry';
+import { launchChromium, type TestBrowser } from '../helpers/browser.ts';
+import { commandDigests } from './encoder-entry.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/mpy-corpus/', import.meta.url));
 

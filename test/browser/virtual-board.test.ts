@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
-import { buildPage, launchChromium, runPython as runPythonOnCard, showPageAtFailure, type TestBrowser } from '../helpers/browser';
-import { serveStatic, type StaticServer } from '../helpers/static-server';
+import { buildPage, launchChromium, runPython as runPythonOnCard, showPageAtFailure, type TestBrowser } from '../helpers/browser.ts';
+import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
 
 const PROJECT = resolve('test/fixtures/web-project');
 const ARTIFACTS = resolve('test-artifacts');

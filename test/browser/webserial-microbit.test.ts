@@ -12,10 +12,10 @@ import type { Locator } from 'playwright-core';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { WebSocketServer, type WebSocket as RelaySocket } from 'ws';
-import { describeBytes } from '../../protocol/errors';
-import { startMicrobit, type BoardProcess } from '../helpers/boards';
-import { buildPage, launchChromium, runPython as runPythonOnCard, showPageAtFailure, type TestBrowser } from '../helpers/browser';
-import { serveStatic, type StaticServer } from '../helpers/static-server';
+import { describeBytes } from '../../protocol/errors.ts';
+import { startMicrobit, type BoardProcess } from '../helpers/boards.ts';
+import { buildPage, launchChromium, runPython as runPythonOnCard, showPageAtFailure, type TestBrowser } from '../helpers/browser.ts';
+import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
 
 const ARTIFACTS = resolve('test-artifacts');
 const STEP_MS = 60_000;

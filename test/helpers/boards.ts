@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
-import { describeBytes } from '../../protocol/errors';
+import { describeBytes } from '../../protocol/errors.ts';
 
-export { startVirtualBoard, type VirtualBoardOptions, type VirtualBoardProcess } from '../../device/virtual/spawn';
+export { startVirtualBoard, type VirtualBoardOptions, type VirtualBoardProcess } from '../../device/virtual/spawn.ts';
 
 export const MICROBIT_FIRMWARE = '/usr/share/firmware-microbit-micropython/firmware.hex';
 const QEMU = 'qemu-system-arm';

@@ -12,8 +12,8 @@
  * checked against the credits the board had sent when each byte ARRIVED, so a host that sends
  * ahead of its credit is caught (`creditViolations`).
  */
-import type { Transport } from '../../protocol/transport';
-import { TransportClosedError } from '../../protocol/errors';
+import type { Transport } from '../../protocol/transport.ts';
+import { TransportClosedError } from '../../protocol/errors.ts';
 
 export interface FakeProgramResult {
   stdout?: string | Uint8Array;

@@ -1,5 +1,5 @@
-import { probeMpy, type BoardProbe } from '../../protocol/probe/probe';
-import { decodeBoardMpy } from '../../protocol/mpy';
+import { probeMpy, type BoardProbe } from '../../protocol/probe/probe.ts';
+import { decodeBoardMpy } from '../../protocol/mpy/index.ts';
 
 /** A probe result as a board of the given `_mpy` would report it (for planner tests). */
 export function fakeProbe(mpy: number | null, overrides: Partial<BoardProbe> = {}): BoardProbe {

@@ -1,4 +1,4 @@
-import type { TransferSettings } from '../../protocol/transfer';
+import type { TransferSettings } from '../../protocol/transfer/index.ts';
 
 /** A modern board's settings with 32 KB commands and no decoder, changed where a test says. */
 export function settingsWith(changes: Partial<TransferSettings>): TransferSettings {

@@ -4,8 +4,8 @@
  * or MicroPython's friendly REPL, which echoes what is typed).
  */
 import { expect, it } from 'vitest';
-import { TransportClosedError } from '../../protocol/errors';
-import type { Transport } from '../../protocol/transport';
+import { TransportClosedError } from '../../protocol/errors.ts';
+import type { Transport } from '../../protocol/transport.ts';
 
 export interface ContractSubject {
   transport: Transport;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawExchange, startMicrobit, startVirtualBoard, type BoardProcess } from '../helpers/boards';
-import { runCli, runCliJson } from '../helpers/cli';
+import { rawExchange, startMicrobit, startVirtualBoard, type BoardProcess } from '../helpers/boards.ts';
+import { runCli, runCliJson } from '../helpers/cli.ts';
 
 describe('mpysync probe / exec / ls / cat / rm on the virtual board (MicroPython 1.27 WebAssembly behind a pty)', () => {
   let board: BoardProcess;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startVirtualBoard, type BoardProcess } from '../helpers/boards';
-import { CLI } from '../helpers/cli';
+import { startVirtualBoard, type BoardProcess } from '../helpers/boards.ts';
+import { CLI } from '../helpers/cli.ts';
 
 describe('mpysync repl: a terminal on the friendly REPL', () => {
   let board: BoardProcess;

@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMicroPython, type MicroPython } from '@micropython/micropython-webassembly-pyscript';
-import { base64Encode, deflateRaw, sha256, toHex } from '../../protocol/codec';
+import { base64Encode, deflateRaw, sha256, toHex } from '../../protocol/codec/index.ts';
 
 const BOARD_HELPERS = `
 import deflate, hashlib, binascii, io, gc

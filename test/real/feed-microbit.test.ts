@@ -5,15 +5,15 @@
  * fails in the middle of a file leaves the old file and a board that answers again.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBoard } from '../../device/connect';
-import { boardHash } from '../../protocol/board-hash';
-import { readRemote } from '../../protocol/board-ops/board-ops';
-import { probeAndPlan } from '../../protocol/session/probe-and-plan';
-import type { LocalFile } from '../../protocol/plan/plan';
-import { FEED_PIECE, FEED_STALL_MS, FEED_WINDOW } from '../../protocol/repl/feed';
-import { executePlan, transferSettings } from '../../protocol/transfer';
-import { startMicrobit, type BoardProcess } from '../helpers/boards';
-import { runCli } from '../helpers/cli';
+import { openBoard } from '../../device/connect.ts';
+import { boardHash } from '../../protocol/board-hash.ts';
+import { readRemote } from '../../protocol/board-ops/board-ops.ts';
+import { probeAndPlan } from '../../protocol/session/probe-and-plan.ts';
+import type { LocalFile } from '../../protocol/plan/plan.ts';
+import { FEED_PIECE, FEED_STALL_MS, FEED_WINDOW } from '../../protocol/repl/feed.ts';
+import { executePlan, transferSettings } from '../../protocol/transfer/index.ts';
+import { startMicrobit, type BoardProcess } from '../helpers/boards.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const enc = new TextEncoder();
 

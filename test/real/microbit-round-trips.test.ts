@@ -5,10 +5,10 @@
  * reset along with its code, so an unchanged re-sync is enter + probe + index.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syncOneBoard } from '../../device/sync-runner';
-import type { LocalFile } from '../../protocol/plan/plan';
-import { startMicrobit, type BoardProcess } from '../helpers/boards';
-import { runCli } from '../helpers/cli';
+import { syncOneBoard } from '../../device/sync-runner.ts';
+import type { LocalFile } from '../../protocol/plan/plan.ts';
+import { startMicrobit, type BoardProcess } from '../helpers/boards.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const enc = new TextEncoder();
 const file = (relative: string, text: string) => ({ relative, bytes: enc.encode(text) }) as LocalFile;

@@ -3,7 +3,7 @@
  * `qemu-system-arm -M microbit -serial pty`, spoken to through `serialport` byte for byte.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RawSession, startMicrobit, type BoardProcess } from '../helpers/boards';
+import { RawSession, startMicrobit, type BoardProcess } from '../helpers/boards.ts';
 
 const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
 /** Replies measured at 5–40 ms once booted; generous for a loaded CI runner, still bounded. */

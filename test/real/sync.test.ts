@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMicrobit, startVirtualBoard, type BoardProcess } from '../helpers/boards';
-import { runCli, runCliJson } from '../helpers/cli';
+import { startMicrobit, startVirtualBoard, type BoardProcess } from '../helpers/boards.ts';
+import { runCli, runCliJson } from '../helpers/cli.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/sync-project', import.meta.url));
 const FLAT_FIXTURE = fileURLToPath(new URL('../fixtures/flat-project', import.meta.url));
@@ -37,7 +37,7 @@ describe('sync to the virtual board (MicroPython 1.27 WebAssembly, _mpy 774, no 
     const { result, boards } = await sync(project, [board.port], ['--dest', '/']);
     expect(result.code).toBe(1); // one file refused
     const b = boards[0];
-    expect(b.ok).toBe(true);
+    expect(b.completed).toBe(true);
     expect(b.uploaded.sort()).toEqual(['app/__init__.py', 'app/util.py', 'data/config.json', 'lib/fastmath.py', 'lib/greet.mpy', 'lib/shapes.mpy', 'main.py']);
     expect(b.refused).toEqual([
       expect.objectContaining({
@@ -76,7 +76,7 @@ describe('sync to the virtual board (MicroPython 1.27 WebAssembly, _mpy 774, no 
 
   it('syncing again sends 0 bytes in at most 3 round trips', async () => {
     const { boards } = await sync(project, [board.port], ['--dest', '/']);
-    expect(boards[0]).toMatchObject({ ok: true, uploaded: [], payloadBytes: 0 });
+    expect(boards[0]).toMatchObject({ completed: true, uploaded: [], payloadBytes: 0 });
     expect(boards[0].skipped).toHaveLength(7);
     expect(boards[0].roundTrips).toBeLessThanOrEqual(3);
   });
@@ -112,7 +112,7 @@ describe('the same project on the micro:bit (MicroPython 1.9.2: no .mpy support,
   it('sends .py sources only, and explains every .mpy and every file in a folder', async () => {
     const { boards } = await sync(FIXTURE, [microbit.port]);
     const b = boards[0];
-    expect(b.ok, JSON.stringify({ error: b.error, failed: b.failed })).toBe(true);
+    expect(b.completed, JSON.stringify({ error: b.error, failed: b.failed })).toBe(true);
     expect(b.uploaded).toEqual(['main.py']);
     for (const r of b.refused) expect(r.summary).toMatch(/no folders|_mpy/);
     expect(b.refused.map((r: { file: string }) => r.file)).toContain('lib/greet.mpy');
@@ -153,7 +153,7 @@ describe('a classroom: three virtual boards and the micro:bit in one command', (
     );
     expect(again.boards).toHaveLength(4);
     for (const b of again.boards)
-      expect(b, JSON.stringify({ port: b.port, error: b.error, failed: b.failed })).toMatchObject({ ok: true, uploaded: [], payloadBytes: 0 });
+      expect(b, JSON.stringify({ port: b.port, error: b.error, failed: b.failed })).toMatchObject({ completed: true, uploaded: [], payloadBytes: 0 });
     for (const b of boards) {
       const run = await runCli(['exec', 'import greet\nprint(greet.greet("room"))', '--port', b.port]);
       expect(run.stdout.trim()).toBe('hello from greet, room!');
@@ -163,7 +163,7 @@ describe('a classroom: three virtual boards and the micro:bit in one command', (
   it('one board failing does not stop the others', async () => {
     const { result, boards: reports } = await sync(FLAT_FIXTURE, [boards[0]!.port, '/dev/does-not-exist']);
     expect(result.code).toBe(2);
-    expect(reports[0]).toMatchObject({ ok: true });
-    expect(reports[1]).toMatchObject({ ok: false, error: expect.stringMatching(/does-not-exist/) });
+    expect(reports[0]).toMatchObject({ completed: true });
+    expect(reports[1]).toMatchObject({ completed: false, error: expect.stringMatching(/does-not-exist/) });
   });
 });

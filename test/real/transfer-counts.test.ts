@@ -5,9 +5,9 @@
  * put in on purpose. bench/ measures the same at full size.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateBenchProject } from '../../bench/project';
-import { syncOneBoard } from '../../device/sync-runner';
-import { startVirtualBoard, type BoardProcess } from '../helpers/boards';
+import { generateBenchProject } from '../../bench/project.ts';
+import { syncOneBoard } from '../../device/sync-runner.ts';
+import { startVirtualBoard, type BoardProcess } from '../helpers/boards.ts';
 
 // 8 files in subfolders, half .mpy, 24 KB.
 const files = generateBenchProject(3, { files: 8, bytes: 24_000 });

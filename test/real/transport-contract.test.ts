@@ -1,8 +1,8 @@
 /** The Transport contract against `serialport` on a real pseudo-terminal, whose far end is `cat`. */
 import { spawn } from 'node:child_process';
 import { describe } from 'vitest';
-import { openNodeSerial } from '../../device/transport/node-serial';
-import { transportContract } from '../helpers/transport-contract';
+import { openNodeSerial } from '../../device/transport/node-serial.ts';
+import { transportContract } from '../helpers/transport-contract.ts';
 
 /** A pty served by Debian's socat with `cat` behind it: every byte comes back. */
 async function echoPty(): Promise<{ path: string; stop: () => Promise<void> }> {

@@ -7,10 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransportClosedError } from '../../protocol/errors';
-import type { Transport } from '../../protocol/transport';
-import { openNodeSerial, PortOpenError } from '../../device/transport/node-serial';
-import { startPtyPair, type PtyPair } from '../helpers/pty-pair';
+import { TransportClosedError } from '../../protocol/errors.ts';
+import type { Transport } from '../../protocol/transport.ts';
+import { openNodeSerial, PortOpenError } from '../../device/transport/node-serial.ts';
+import { startPtyPair, type PtyPair } from '../helpers/pty-pair.ts';
 
 const run = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

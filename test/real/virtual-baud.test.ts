@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runCli } from '../helpers/cli';
-import { RawSession, startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
+import { runCli } from '../helpers/cli.ts';
+import { RawSession, startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards.ts';
 
 const BAUD = 19200;
 const MS_PER_BYTE = (10 * 1000) / BAUD;

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createInPageVirtualBoard } from '../../device/virtual/in-page';
-import { TransportClosedError } from '../../protocol/errors';
-import { RawSession, startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
+import { createInPageVirtualBoard } from '../../device/virtual/in-page.ts';
+import { TransportClosedError } from '../../protocol/errors.ts';
+import { RawSession, startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards.ts';
 
 const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
 const CLI = fileURLToPath(new URL('../../bin/mpysync.mjs', import.meta.url));

@@ -2,8 +2,8 @@
 // WebAssembly port, in-process) imports every fixture, and judgeMpy must predict what happened.
 import { loadMicroPython, type MicroPython } from '@micropython/micropython-webassembly-pyscript';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { judgeMpy } from '../../protocol/mpy';
-import { fixture, fixtureNames, patched } from '../unit/mpy-fixtures';
+import { judgeMpy } from '../../protocol/mpy/index.ts';
+import { fixture, fixtureNames, patched } from '../unit/mpy-fixtures.ts';
 
 const WASM_MPY = 774;
 

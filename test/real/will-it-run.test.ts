@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMicrobit, startVirtualBoard, type BoardProcess, type VirtualBoardProcess } from '../helpers/boards';
-import { runCli, runCliJson } from '../helpers/cli';
+import { startMicrobit, startVirtualBoard, type BoardProcess, type VirtualBoardProcess } from '../helpers/boards.ts';
+import { runCli, runCliJson } from '../helpers/cli.ts';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'mpysync-will-it-run-'));
@@ -51,7 +51,7 @@ describe('will it run: the host compiles every .py for the board', () => {
     expect(run.stdout).toMatch(/problem broken\.py:3: SyntaxError/);
     expect(run.stdout).toMatch(/problems: 1 will not compile/);
     const { json } = await runCliJson<{ boards: any[] }>(['sync', BROKEN, '--port', board.port]);
-    expect(json.boards[0]).toMatchObject({ status: 'problems', ok: true });
+    expect(json.boards[0]).toMatchObject({ status: 'problems', completed: true });
   });
 
   it('@micropython.native on a board without a native emitter is flagged with its line', async () => {

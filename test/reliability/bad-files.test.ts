@@ -8,10 +8,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { planSync, type LocalFile } from '../../protocol/plan/plan';
-import { startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
-import { runCli, writeProject } from '../helpers/hostile';
-import { fakeProbe } from '../helpers/probes';
+import { planSync, type LocalFile } from '../../protocol/plan/plan.ts';
+import { startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards.ts';
+import { runCli, writeProject } from '../helpers/hostile.ts';
+import { fakeProbe } from '../helpers/probes.ts';
 
 /** Free space the board will report: a stand-in `os` module answers statvfs with 5 blocks of 4 KB. */
 const FREE_BYTES = 5 * 4096;
@@ -39,7 +39,7 @@ const REFUSED: Record<string, RegExp> = {
 };
 
 interface JsonBoard {
-  ok: boolean;
+  completed: boolean;
   error: string | null;
   uploaded: string[];
   refused: Array<{ file: string; firmwareError: string | null; summary: string }>;

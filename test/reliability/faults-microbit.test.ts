@@ -5,8 +5,8 @@
  * then the next `mpysync exec` must get in, or fail clearly within its deadline.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RawSession, startMicrobit, type BoardProcess } from '../helpers/boards';
-import { runCli, type CliRun } from '../helpers/hostile';
+import { RawSession, startMicrobit, type BoardProcess } from '../helpers/boards.ts';
+import { runCli, type CliRun } from '../helpers/hostile.ts';
 
 const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
 const STEP_MS = 10_000;

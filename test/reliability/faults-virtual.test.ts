@@ -9,8 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
-import { runCli, sha256, spawnCli, waitForStderr, writeProject } from '../helpers/hostile';
+import { startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards.ts';
+import { runCli, sha256, spawnCli, waitForStderr, writeProject } from '../helpers/hostile.ts';
 
 /** Ending a sync after the board vanished: the promise. */
 const KILL_DEADLINE_MS = 5_000;

@@ -7,11 +7,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { decodeBoardMpy, judgeMpy, parseMpyHeader } from '../../protocol/mpy';
-import { parsePyLiteral } from '../../protocol/python/parse-literal';
-import { pyBytes, pyStr } from '../../protocol/python/literal';
-import { RawRepl } from '../../protocol/repl';
-import { FakeBoard } from '../helpers/fake-board';
+import { decodeBoardMpy, judgeMpy, parseMpyHeader } from '../../protocol/mpy/index.ts';
+import { parsePyLiteral } from '../../protocol/python/parse-literal.ts';
+import { pyBytes, pyStr } from '../../protocol/python/literal.ts';
+import { RawRepl } from '../../protocol/repl/index.ts';
+import { FakeBoard } from '../helpers/fake-board.ts';
 
 /** Bytes that look like an .mpy often enough to reach the deep branches of the parser. */
 const mpyish = fc.oneof(

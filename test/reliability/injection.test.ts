@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { planSync, type LocalFile } from '../../protocol/plan/plan';
-import { startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
-import { runCli, writeProject } from '../helpers/hostile';
-import { fakeProbe } from '../helpers/probes';
+import { planSync, type LocalFile } from '../../protocol/plan/plan.ts';
+import { startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards.ts';
+import { runCli, writeProject } from '../helpers/hostile.ts';
+import { fakeProbe } from '../helpers/probes.ts';
 
 const ORIGINAL_MAIN = "print('original main')\n";
 const INJECTION_NAME = "a'); import os; os.remove('main.py'); ('.py";
@@ -27,7 +27,7 @@ const ARRIVING = ["it's.py", 'say "hi".py', 'back\\slash.py', 'with space.py', '
 const CONTROL = ['ctrl\x04d.py', 'new\nline.py', 'tab\tname.py'];
 
 interface JsonBoard {
-  ok: boolean;
+  completed: boolean;
   error: string | null;
   uploaded: string[];
   refused: Array<{ file: string; firmwareError: string | null; summary: string }>;
@@ -74,7 +74,7 @@ describe('hostile names and contents, synced to the virtual board with --dest /a
 
   test('the sync went through: exit code 1 only because some files were refused', () => {
     expect(report.error).toBeNull();
-    expect(report.ok).toBe(true);
+    expect(report.completed).toBe(true);
     expect(syncCode).toBe(1);
     expect(new Set(report.uploaded)).toEqual(new Set([...ARRIVING, 'alias.py', "sub dir/it's here.py"]));
   });

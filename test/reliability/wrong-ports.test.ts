@@ -7,8 +7,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RawSession, startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards';
-import { runCli, startEchoPty, startSilentPty, type CliRun, type FakePort } from '../helpers/hostile';
+import { RawSession, startVirtualBoard, type VirtualBoardProcess } from '../helpers/boards.ts';
+import { runCli, startEchoPty, startSilentPty, type CliRun, type FakePort } from '../helpers/hostile.ts';
 
 const DEADLINE_MS = 5_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boardCompileProgram, parseBoardCompile } from '../../protocol/plan/board-compile';
+import { boardCompileProgram, parseBoardCompile } from '../../protocol/plan/board-compile.ts';
 
 describe("the board's compiler, for what the host's rejected", () => {
   it('reads one verdict per source: ok, an error with its line, and no verdict for MemoryError or a missing compile()', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runReadOnly } from '../../protocol/repl';
-import { RawRepl } from '../../protocol/repl';
-import { FakeBoard, traceback } from '../helpers/fake-board';
+import { runReadOnly } from '../../protocol/repl/index.ts';
+import { RawRepl } from '../../protocol/repl/index.ts';
+import { FakeBoard, traceback } from '../helpers/fake-board.ts';
 
 /** A board whose `big` program raises MemoryError until it has been soft-reset `resetsNeeded` times. */
 function boardWithFragmentedHeap(rawPaste: 'supported' | 'old-firmware', resetsNeeded: number) {

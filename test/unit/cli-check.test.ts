@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { FILES_DIR, fixtureNames } from './mpy-fixtures';
+import { FILES_DIR, fixtureNames } from './mpy-fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { base64Encode } from '../../protocol/codec';
+import { base64Encode } from '../../protocol/codec/index.ts';
 
 describe('base64Encode', () => {
   it.each([0, 1, 2, 3, 4, 5, 6, 57, 58, 59, 100, 6000, 1 << 20])('matches Buffer on %i random bytes', (length) => {

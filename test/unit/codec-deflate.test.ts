@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { deflateRaw } from '../../protocol/codec';
-import { MpysyncError } from '../../protocol/errors';
+import { deflateRaw } from '../../protocol/codec/index.ts';
+import { MpysyncError } from '../../protocol/errors.ts';
 
 /**
  * zlib alone cannot prove the window: it only rejects a distance that reaches beyond its window

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseWindowBits } from '../../protocol/codec';
+import { chooseWindowBits } from '../../protocol/codec/index.ts';
 
 describe('chooseWindowBits', () => {
   it('keeps the 2^bits window within 1/8 of the free RAM', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Feeder, FEED_CREDIT, FEED_PIECE, FEED_WINDOW, feedCredits, withoutCredits } from '../../protocol/repl/feed';
-import type { ReplLink } from '../../protocol/repl/link';
+import { Feeder, FEED_CREDIT, FEED_PIECE, FEED_WINDOW, feedCredits, withoutCredits } from '../../protocol/repl/feed.ts';
+import type { ReplLink } from '../../protocol/repl/link.ts';
 
 /** The micro:bit's UART input ring: 64 slots, one kept empty; what does not fit is dropped. */
 const RING_CAPACITY = 63;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hostCompiler } from '../../device/host-compiler';
-import { safeName } from '../../device/mpy-cross';
+import { hostCompiler } from '../../device/host-compiler.ts';
+import { safeName } from '../../device/mpy-cross.ts';
 
 describe("MicroPython's compiler on the host (mpy-cross 1.19 in WebAssembly)", () => {
   it('judges a source whatever its name: one that reads like an option, one in a folder, one with quotes', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LinkPacer, PACE_SLICE_MS, PacedPipe } from '../../device/virtual/link-pacer';
+import { LinkPacer, PACE_SLICE_MS, PacedPipe } from '../../device/virtual/link-pacer.ts';
 
 describe('LinkPacer', () => {
   it('lets baud / 10 bytes a second cross a busy line (8N1)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBoardMpy, encodeBoardMpy, KNOWN_BOARDS, parseMpyValue, releasesForMpy } from '../../protocol/mpy';
+import { decodeBoardMpy, encodeBoardMpy, KNOWN_BOARDS, parseMpyValue, releasesForMpy } from '../../protocol/mpy/index.ts';
 
 describe('decodeBoardMpy', () => {
   it.each([

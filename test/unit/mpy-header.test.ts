@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseMpyHeader, readVuint } from '../../protocol/mpy';
-import { fixture, fixtureNames, observedWasm } from './mpy-fixtures';
+import { parseMpyHeader, readVuint } from '../../protocol/mpy/index.ts';
+import { fixture, fixtureNames, observedWasm } from './mpy-fixtures.ts';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judgeMpy, refusalText, type BoardTarget } from '../../protocol/mpy';
-import { fixture, fixtureNames, observedWasm, patched } from './mpy-fixtures';
+import { judgeMpy, refusalText, type BoardTarget } from '../../protocol/mpy/index.ts';
+import { fixture, fixtureNames, observedWasm, patched } from './mpy-fixtures.ts';
 
 const judge = (name: string, board: BoardTarget) => judgeMpy(name, fixture(name), board);
 const RP2040 = { mpy: 4870 };

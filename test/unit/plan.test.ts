@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { boardHash } from '../../protocol/board-hash';
-import { planSync, type LocalFile, type PlanEntry, type RemoteIndex } from '../../protocol/plan/plan';
-import { fakeProbe } from '../helpers/probes';
+import { boardHash } from '../../protocol/board-hash.ts';
+import { planSync, type LocalFile, type PlanEntry, type RemoteIndex } from '../../protocol/plan/plan.ts';
+import { fakeProbe } from '../helpers/probes.ts';
 
 const corpus = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/mpy-corpus/files/${name}`, import.meta.url)));
 const text = (s: string) => new TextEncoder().encode(s);

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describePort, listPorts, pickAutoPort, type PortInfo } from '../../device/ports';
-import { identifyUsbDevice } from '../../protocol/usb-ids';
+import { describePort, listPorts, pickAutoPort, type PortInfo } from '../../device/ports.ts';
+import { identifyUsbDevice } from '../../protocol/usb-ids.ts';
 
 function port(path: string, vid?: number, pid?: number): PortInfo {
   return { path, vid, pid, identity: identifyUsbDevice(vid, pid) };

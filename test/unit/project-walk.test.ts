@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { treeOfPaths, walkProject, type ProjectTree } from '../../protocol/plan/project-walk';
+import { treeOfPaths, walkProject, type ProjectTree } from '../../protocol/plan/project-walk.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const flat = (paths: Record<string, string>) => treeOfPaths(Object.entries(paths).map(([relative, text]) => ({ relative, read: async () => enc(text) })));

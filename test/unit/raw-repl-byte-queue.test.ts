@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteQueue, WaitTimeout } from '../../protocol/repl/byte-queue';
+import { ByteQueue, WaitTimeout } from '../../protocol/repl/byte-queue.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);

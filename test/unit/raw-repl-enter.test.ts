@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RawRepl, RawReplEnterError, TransportClosedError } from '../../protocol/repl';
-import { FakeBoard } from '../helpers/fake-board';
+import { RawRepl, RawReplEnterError, TransportClosedError } from '../../protocol/repl/index.ts';
+import { FakeBoard } from '../helpers/fake-board.ts';
 
 const printer = (code: string) => ({ stdout: code.startsWith('print(') ? code.slice(7, -2) + '\r\n' : '' });
 

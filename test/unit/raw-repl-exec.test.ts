@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BoardError, BoardResetError, RawRepl, RawReplProtocolError, RawReplTimeoutError, TransportClosedError } from '../../protocol/repl';
-import { FakeBoard, traceback, type FakeBoardOptions, type FakeProgram } from '../helpers/fake-board';
+import { BoardError, BoardResetError, RawRepl, RawReplProtocolError, RawReplTimeoutError, TransportClosedError } from '../../protocol/repl/index.ts';
+import { FakeBoard, traceback, type FakeBoardOptions, type FakeProgram } from '../helpers/fake-board.ts';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Transport } from '../../protocol/transport';
-import { RawRepl, type ExecResult } from '../../protocol/repl';
-import { FakeBoard, traceback, type TranscriptSegment } from '../helpers/fake-board';
+import type { Transport } from '../../protocol/transport.ts';
+import { RawRepl, type ExecResult } from '../../protocol/repl/index.ts';
+import { FakeBoard, traceback, type TranscriptSegment } from '../helpers/fake-board.ts';
 
 interface Outcome {
   results: Array<{ stdout: number[]; error: string }>;

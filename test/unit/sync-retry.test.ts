@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planSync, type LocalFile } from '../../protocol/plan/plan';
-import { FAIL_MARK, DONE_MARK } from '../../protocol/transfer/write-program';
-import type { ExecResult, RawRepl } from '../../protocol/repl';
-import { describeFailure, executePlan } from '../../protocol/transfer';
-import { fakeProbe } from '../helpers/probes';
+import { planSync, type LocalFile } from '../../protocol/plan/plan.ts';
+import { FAIL_MARK, DONE_MARK } from '../../protocol/transfer/write-program.ts';
+import type { ExecResult, RawRepl } from '../../protocol/repl/index.ts';
+import { describeFailure, executePlan } from '../../protocol/transfer/index.ts';
+import { fakeProbe } from '../helpers/probes.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const files: LocalFile[] = [

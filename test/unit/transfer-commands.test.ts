@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateBenchProject } from '../../bench/project';
-import { boardHash } from '../../protocol/board-hash';
-import type { Plan } from '../../protocol/plan/plan';
-import type { BoardProbe } from '../../protocol/probe/probe';
-import { pyBytes } from '../../protocol/python/literal';
-import { settingsWith } from '../helpers/transfer-settings';
-import { dataExpressionLength, writeCleanup, writePrelude } from '../../protocol/transfer/write-program';
+import { generateBenchProject } from '../../bench/project.ts';
+import { boardHash } from '../../protocol/board-hash.ts';
+import type { Plan } from '../../protocol/plan/plan.ts';
+import type { BoardProbe } from '../../protocol/probe/probe.ts';
+import { pyBytes } from '../../protocol/python/literal.ts';
+import { settingsWith } from '../helpers/transfer-settings.ts';
+import { dataExpressionLength, writeCleanup, writePrelude } from '../../protocol/transfer/write-program.ts';
 
 const dataLiteral = (data: Uint8Array, asciiOnly: boolean) => pyBytes(data, { asciiOnly });
-import { buildCommands, explainBoardError, transferSettings, type Command, type TransferSettings } from '../../protocol/transfer';
+import { buildCommands, explainBoardError, transferSettings, type Command, type TransferSettings } from '../../protocol/transfer/index.ts';
 
 /** Python's reading of a bytes literal body (the escapes dataLiteral and base64 use). */
 function decodeBytesLiteral(text: string, at: number): { bytes: Uint8Array; end: number } {

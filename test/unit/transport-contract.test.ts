@@ -1,9 +1,9 @@
 /** The Transport contract against the transports that run in this process (serialport over a pty: test/real). */
 import { describe } from 'vitest';
-import { webSerialTransport, type SerialPortLike } from '../../device/transport/web-serial';
-import { createInPageVirtualBoard } from '../../device/virtual/in-page';
-import { FakeBoard } from '../helpers/fake-board';
-import { transportContract } from '../helpers/transport-contract';
+import { webSerialTransport, type SerialPortLike } from '../../device/transport/web-serial.ts';
+import { createInPageVirtualBoard } from '../../device/virtual/in-page.ts';
+import { FakeBoard } from '../helpers/fake-board.ts';
+import { transportContract } from '../helpers/transport-contract.ts';
 
 /** A WebSerial port whose far end sends back what it is written; `unplug()` fires `disconnect` and errors the stream. */
 class EchoSerialPort implements SerialPortLike {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsbId, identifyUsbDevice } from '../../protocol/usb-ids';
+import { formatUsbId, identifyUsbDevice } from '../../protocol/usb-ids.ts';
 
 describe('identifyUsbDevice', () => {
   // [vid, pid, kind, likelyMicroPython, a word the board name must contain]

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MpysyncError, TransportClosedError } from '../../protocol/errors';
-import { pickSerialBackend, requestSerialPort } from '../../device/transport/request-port';
-import { webSerialTransport, type SerialPortLike } from '../../device/transport/web-serial';
+import { MpysyncError, TransportClosedError } from '../../protocol/errors.ts';
+import { pickSerialBackend, requestSerialPort } from '../../device/transport/request-port.ts';
+import { webSerialTransport, type SerialPortLike } from '../../device/transport/web-serial.ts';
 
 type Signals = Parameters<SerialPortLike['setSignals']>[0];
 

@@ -1,10 +1,10 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { emit } from '../events';
-import type { AppView } from '../state/views';
-import { sharedStyles } from './shared-styles';
-import './board-card';
-import './folder-panel';
-import './log-panel';
+import { emit } from '../events.ts';
+import type { AppView } from '../state/views.ts';
+import { sharedStyles } from './shared-styles.ts';
+import './board-card.ts';
+import './folder-panel.ts';
+import './log-panel.ts';
 
 /** The page: connect boards, choose a folder, one card per board, the log. */
 export class MpysyncApp extends LitElement {

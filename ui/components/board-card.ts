@@ -1,10 +1,10 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { emit } from '../events';
-import { abiLabel, featureList, firmwareLabel, formatBytes, formatMs } from '../format';
-import type { BoardView, Connection } from '../state/views';
-import { sharedStyles } from './shared-styles';
-import './plan-table';
-import './run-python';
+import { emit } from '../events.ts';
+import { abiLabel, featureList, firmwareLabel, formatBytes, formatMs } from '../format.ts';
+import type { BoardView, Connection } from '../state/views.ts';
+import { sharedStyles } from './shared-styles.ts';
+import './plan-table.ts';
+import './run-python.ts';
 
 const CONNECTION: Record<Connection, { text: string; tone: string }> = {
   connecting: { text: 'connecting…', tone: 'info' },

@@ -1,8 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { emit } from '../events';
-import { formatBytes } from '../format';
-import type { ProjectView } from '../state/views';
-import { sharedStyles } from './shared-styles';
+import { emit } from '../events.ts';
+import { formatBytes } from '../format.ts';
+import type { ProjectView } from '../state/views.ts';
+import { sharedStyles } from './shared-styles.ts';
 
 /** Choosing the project folder: the folder picker, a folder `<input>`, or a drop. */
 export class FolderPanel extends LitElement {

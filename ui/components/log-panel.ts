@@ -1,8 +1,8 @@
 import { css, html, LitElement } from 'lit';
-import { emit } from '../events';
-import { clock } from '../state/log-text';
-import type { LogEntry } from '../state/views';
-import { sharedStyles } from './shared-styles';
+import { emit } from '../events.ts';
+import { clock } from '../state/log-text.ts';
+import type { LogEntry } from '../state/views.ts';
+import { sharedStyles } from './shared-styles.ts';
 
 /** What happened, with details, ready to paste into a request for help. */
 export class LogPanel extends LitElement {

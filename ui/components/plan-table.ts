@@ -1,9 +1,9 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { Plan } from '../../protocol/plan/plan';
-import type { SourceProblem } from '../../protocol/plan/source-check';
-import { planRows, type RowAction } from '../plan-rows';
-import type { SyncProgress } from '../state/views';
-import { sharedStyles } from './shared-styles';
+import type { Plan } from '../../protocol/plan/plan.ts';
+import type { SourceProblem } from '../../protocol/plan/source-check.ts';
+import { planRows, type RowAction } from '../plan-rows.ts';
+import type { SyncProgress } from '../state/views.ts';
+import { sharedStyles } from './shared-styles.ts';
 
 const ACTION_LABEL: Record<RowAction, { text: string; tone: string }> = {
   upload: { text: 'upload', tone: 'info' },

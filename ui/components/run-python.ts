@@ -1,8 +1,8 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { emit } from '../events';
-import { formatMs } from '../format';
-import type { CodeRun } from '../state/views';
-import { sharedStyles } from './shared-styles';
+import { emit } from '../events.ts';
+import { formatMs } from '../format.ts';
+import type { CodeRun } from '../state/views.ts';
+import { sharedStyles } from './shared-styles.ts';
 
 /** A one-line Python prompt for one board; the board's answers are shown below it. */
 export class RunPython extends LitElement {

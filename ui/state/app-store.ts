@@ -2,11 +2,11 @@
  * The page's state: connected boards, the chosen project folder, the log. Components get its
  * `view` (immutable data) and raise events; ui/main.ts turns those events into calls here.
  */
-import type { LocalFile } from '../../protocol/plan/plan';
-import { BoardController, type OpenedLink } from './board-controller';
-import type { FolderContents } from './folder-reader';
-import { Observable } from './observable';
-import type { AppView, BoardKind, ConnectSupport, LogEntry } from './views';
+import type { LocalFile } from '../../protocol/plan/plan.ts';
+import { BoardController, type OpenedLink } from './board-controller.ts';
+import type { FolderContents } from './folder-reader.ts';
+import { Observable } from './observable.ts';
+import type { AppView, BoardKind, ConnectSupport, LogEntry } from './views.ts';
 
 const MAX_LOG_ENTRIES = 2_000;
 

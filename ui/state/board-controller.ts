@@ -3,15 +3,15 @@
  * board action is queued, so a click during a sync waits instead of interleaving on the wire.
  * All protocol work is delegated to protocol/ (probe, plan, sync); this file only keeps score.
  */
-import type { LocalFile } from '../../protocol/plan/plan';
-import { probeBoard } from '../../protocol/probe/probe';
-import { decodeLenient, RawRepl } from '../../protocol/repl';
-import { refusalText } from '../../protocol/mpy';
-import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board';
-import { CommandCache } from '../../protocol/transfer';
-import { webHostCompiler } from '../../device/host-compiler-web';
-import type { Transport } from '../../protocol/transport';
-import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './views';
+import type { LocalFile } from '../../protocol/plan/plan.ts';
+import { probeBoard } from '../../protocol/probe/probe.ts';
+import { decodeLenient, RawRepl } from '../../protocol/repl/index.ts';
+import { refusalText } from '../../protocol/mpy/index.ts';
+import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board.ts';
+import { CommandCache } from '../../protocol/transfer/index.ts';
+import { webHostCompiler } from '../../device/host-compiler-web.ts';
+import type { Transport } from '../../protocol/transport.ts';
+import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './views.ts';
 
 export interface OpenedLink {
   transport: Transport;

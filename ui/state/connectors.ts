@@ -1,10 +1,10 @@
 /** Opens the links the page offers: a serial port the user picks, or MicroPython running in the page. */
 import wasmUrl from '@micropython/micropython-webassembly-pyscript/micropython.wasm?url';
-import { pickSerialBackend, requestSerialPort, webSerialTransport, type NavigatorLike } from '../../device/transport';
-import { createInPageVirtualBoard } from '../../device/virtual/in-page';
-import { identifyUsbDevice } from '../../protocol/usb-ids';
-import type { OpenedLink } from './board-controller';
-import type { ConnectSupport } from './views';
+import { pickSerialBackend, requestSerialPort, webSerialTransport, type NavigatorLike } from '../../device/transport/index.ts';
+import { createInPageVirtualBoard } from '../../device/virtual/in-page.ts';
+import { identifyUsbDevice } from '../../protocol/usb-ids.ts';
+import type { OpenedLink } from './board-controller.ts';
+import type { ConnectSupport } from './views.ts';
 
 const NO_SERIAL_MESSAGE =
   "This browser can't talk to serial ports (Firefox and Safari can't). Use Chrome or Edge on a computer, or Chrome on Android — or try the virtual board.";

@@ -3,8 +3,8 @@
  * Access handle (Chrome, Edge), the files of an `<input webkitdirectory>`, or a drag-and-drop.
  * Leaves out what never belongs on a board, like the CLI does (device/project-files.ts).
  */
-import { treeOfPaths, walkProject, type ProjectTree, type TreeEntry, type WalkedProject } from '../../protocol/plan/project-walk';
-import type { LocalFile } from '../../protocol/plan/plan';
+import { treeOfPaths, walkProject, type ProjectTree, type TreeEntry, type WalkedProject } from '../../protocol/plan/project-walk.ts';
+import type { LocalFile } from '../../protocol/plan/plan.ts';
 
 export interface FolderContents {
   name: string;

@@ -1,4 +1,4 @@
-import type { LogEntry } from './views';
+import type { LogEntry } from './views.ts';
 
 /** The log as plain text for "Copy log": what a helper needs to see, with times and the browser. */
 export function logAsText(entries: LogEntry[], context: { userAgent: string; url: string }): string {

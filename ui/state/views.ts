@@ -1,11 +1,11 @@
-import type { SourceProblem } from '../../protocol/plan/source-check';
-import type { BoardStatus } from '../../protocol/session/sync-board';
+import type { SourceProblem } from '../../protocol/plan/source-check.ts';
+import type { BoardStatus } from '../../protocol/session/sync-board.ts';
 /**
  * What the page shows, as plain immutable data. The stores build these; the components render them
  * and never see a RawRepl or a Transport.
  */
-import type { Plan } from '../../protocol/plan/plan';
-import type { BoardProbe } from '../../protocol/probe/probe';
+import type { Plan } from '../../protocol/plan/plan.ts';
+import type { BoardProbe } from '../../protocol/probe/probe.ts';
 
 export type BoardKind = 'serial' | 'virtual';
 

@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
-import { probeBoard, type BoardProbe } from '../../../protocol/probe/probe';
-import { colours as c, formatBytes, printJson } from '../output';
-import { addPortOption, withBoard } from '../with-board';
+import { probeBoard, type BoardProbe } from '../../../protocol/probe/probe.ts';
+import { colours as c, formatBytes, printJson } from '../output.ts';
+import { withBoard } from '../with-board.ts';
 
 export function describeProbe(port: string, p: BoardProbe): string {
   const abi = p.mpy
@@ -22,19 +21,12 @@ export function describeProbe(port: string, p: BoardProbe): string {
   ].join('\n');
 }
 
-export function register(program: Command): void {
-  addPortOption(
-    program
-      .command('probe')
-      .description('identify the board: firmware, .mpy ABI, small-int bits, storage, features')
-      .option('--json', 'machine-readable output'),
-  ).action(async (opts: { port: string; json?: boolean }) => {
-    await withBoard(opts.port, async (board) => {
-      const started = performance.now();
-      const probe = await probeBoard(board.repl);
-      const probeMs = Math.round(performance.now() - started);
-      if (opts.json) printJson({ port: board.label, ...probe, probeMs });
-      else process.stdout.write(describeProbe(board.label, probe) + '\n');
-    });
+export async function runProbe(opts: { port: string; json?: boolean }): Promise<void> {
+  await withBoard(opts.port, async (board) => {
+    const started = performance.now();
+    const probe = await probeBoard(board.repl);
+    const probeMs = Math.round(performance.now() - started);
+    if (opts.json) printJson({ port: board.label, ...probe, probeMs });
+    else process.stdout.write(describeProbe(board.label, probe) + '\n');
   });
 }

@@ -1,45 +1,24 @@
-import cliProgress from 'cli-progress';
-import type { Command } from 'commander';
-import { refusalText } from '../../../protocol/mpy';
-import type { Plan } from '../../../protocol/plan/plan';
-import type { BoardEvent } from '../../../protocol/session/sync-board';
-import { CommandCache } from '../../../protocol/transfer';
-import { hostCompiler } from '../../host-compiler';
-import { listPorts } from '../../ports';
-import { readProject, type Project } from '../../project-files';
-import { syncOneBoard, type BoardReport } from '../../sync-runner';
-import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes';
-import { colours as c, formatBytes, printJson, table } from '../output';
+import { refusalText } from '../../../protocol/mpy/index.ts';
+import type { Plan } from '../../../protocol/plan/plan.ts';
+import { CommandCache } from '../../../protocol/transfer/index.ts';
+import { hostCompiler } from '../../host-compiler.ts';
+import { listPorts } from '../../ports.ts';
+import { readProject, type Project } from '../../project-files.ts';
+import { syncOneBoard, type BoardReport } from '../../sync-runner.ts';
+import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes.ts';
+import { colours as c, formatBytes, printJson, table } from '../output.ts';
+import { progressFor, type ProgressView } from '../progress.ts';
 
 interface SyncCliOptions {
-  port: string[];
+  port?: string[];
   all?: boolean;
-  dest: string;
+  dest?: string;
   delete?: boolean;
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
-
-export function register(program: Command): void {
-  program
-    .command('plan <dir>')
-    .description('dry run: what a sync would do on the board, file by file, with reasons')
-    .option('-p, --port <port>', 'serial port path, "auto" or "virtual"', collect, [])
-    .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)", '')
-    .option('--delete', 'also plan removing board files under the destination that are not in the source')
-    .option('--json', 'machine-readable output')
-    .action((dir: string, opts: SyncCliOptions) => run(dir, opts, true));
-  program
-    .command('sync <dir>')
-    .description('send to the board what it can load and what changed; several --port (or --all) sync a classroom in parallel')
-    .option('-p, --port <port>', 'serial port path, "auto" or "virtual"; repeat for several boards', collect, [])
-    .option('--all', 'every MicroPython-looking port on this machine')
-    .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)", '')
-    .option('--delete', 'remove board files under the destination that are not in the source')
-    .option('--json', 'machine-readable output')
-    .action((dir: string, opts: SyncCliOptions) => run(dir, opts, false));
-}
+export const runPlan = (dir: string, opts: SyncCliOptions) => run(dir, opts, true);
+export const runSync = (dir: string, opts: SyncCliOptions) => run(dir, opts, false);
 
 async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<void> {
   let project: Project;
@@ -50,7 +29,7 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
     process.exitCode = EXIT_USAGE;
     return;
   }
-  let ports = opts.port.length ? opts.port : ['auto'];
+  let ports = unique(opts.port?.length ? opts.port : ['auto']);
   if (opts.all) {
     ports = (await listPorts()).filter((p) => p.identity.likelyMicroPython).map((p) => p.path);
     if (!ports.length) {
@@ -59,8 +38,8 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
       return;
     }
   }
-  const dest = opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
-  const progress = dryRun || opts.json ? null : new Progress(ports);
+  const dest = opts.dest === undefined ? '' : opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
+  const progress: ProgressView | null = dryRun || opts.json ? null : await progressFor(ports);
   // Boards synced together get the same commands: compressed once for the class.
   const commandCache = new CommandCache();
   const reports = await Promise.all(
@@ -85,7 +64,7 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
   if (opts.json) {
     printJson(
       dryRun
-        ? { boards: reports.map((r) => ({ port: r.port, ok: r.ok, status: r.status, problems: r.problems, error: r.error, plan: r.plan })) }
+        ? { boards: reports.map((r) => ({ port: r.port, status: r.status, problems: r.problems, error: r.error, plan: r.plan })) }
         : { boards: reports.map(jsonReport) },
     );
   } else {
@@ -156,34 +135,9 @@ function resultText(r: BoardReport): string {
   return c.yellow(`problems: ${parts.join(', ')}`);
 }
 
-/** One progress row per board on a terminal; plain lines when output is a pipe or a file. */
-class Progress {
-  private readonly bars: cliProgress.SingleBar[] = [];
-  private readonly multi: cliProgress.MultiBar | null;
-  constructor(private readonly ports: string[]) {
-    this.multi = process.stderr.isTTY
-      ? new cliProgress.MultiBar(
-          { format: '{port} |{bar}| {percentage}% {value}/{total} B {file}', stream: process.stderr, hideCursor: true, clearOnComplete: false },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
-  }
-  update(i: number, event: BoardEvent): void {
-    const port = this.ports[i]!;
-    if (!this.multi) {
-      if (event.type === 'file-done') process.stderr.write(`[${port}] sent ${event.remote} (${event.bytes} B)\n`);
-      if (event.type === 'file-failed') process.stderr.write(`[${port}] FAILED ${event.file}: ${event.error}\n`);
-      return;
-    }
-    if (event.type === 'start') this.bars[i] = this.multi.create(Math.max(event.bytes, 1), 0, { port, file: '' });
-    else if (event.type === 'progress') this.bars[i]?.update(event.doneBytes);
-    else if (event.type === 'file-done') this.bars[i]?.update({ file: event.remote });
-  }
-  log(message: string): void {
-    if (this.multi) this.multi.log(`mpysync: ${message}\n`);
-    else process.stderr.write(`mpysync: ${message}\n`);
-  }
-  stop(): void {
-    this.multi?.stop();
-  }
+/** A port named twice is one board: it is synced once (a second connection would find the port busy). */
+function unique(ports: string[]): string[] {
+  const seen = [...new Set(ports)];
+  if (seen.length < ports.length) process.stderr.write(`mpysync: a port was named more than once; each board is synced once (${seen.join(', ')})\n`);
+  return seen;
 }

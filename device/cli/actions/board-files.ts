@@ -1,0 +1,64 @@
+/** exec, ls, cat, rm: small commands that run one program on the board. */
+import { listRemote, readRemote, removeRemote } from '../../../protocol/board-ops/board-ops.ts';
+import { base64Encode } from '../../../protocol/codec/index.ts';
+import { BoardError, decodeLenient } from '../../../protocol/repl/index.ts';
+import { EXIT_SOME_FAILED } from '../exit-codes.ts';
+import { printJson } from '../output.ts';
+import { withBoard } from '../with-board.ts';
+
+interface BoardOptions {
+  port: string;
+  json?: boolean;
+}
+
+export async function runExec(code: string, opts: BoardOptions): Promise<void> {
+  await withBoard(opts.port, async (board) => {
+    const result = await board.repl.exec(code, { timeoutMs: 60_000, onStdout: opts.json ? undefined : (b) => process.stdout.write(b) });
+    if (opts.json) printJson({ port: board.label, stdout: decodeLenient(result.stdout), error: result.error || null });
+    else if (result.error) process.stderr.write(result.error.endsWith('\n') ? result.error : result.error + '\n');
+    if (result.error) process.exitCode = EXIT_SOME_FAILED;
+  });
+}
+
+export async function runLs(path: string | undefined, opts: BoardOptions): Promise<void> {
+  await withBoard(opts.port, async (board) => {
+    const entries = await listRemote(board.repl, path ?? '');
+    if (opts.json) printJson(entries);
+    else for (const e of entries) process.stdout.write(`${String(e.size).padStart(10)}  ${e.name}${e.kind === 'dir' ? '/' : ''}\n`);
+  });
+}
+
+export async function runCat(path: string, opts: BoardOptions): Promise<void> {
+  await withBoard(opts.port, async (board) => {
+    const bytes = await readRemote(board.repl, path);
+    if (!opts.json) {
+      process.stdout.write(bytes);
+      return;
+    }
+    const text = utf8OrNull(bytes);
+    printJson(text === null ? { path, size: bytes.length, base64: base64Encode(bytes) } : { path, size: bytes.length, text });
+  });
+}
+
+export async function runRm(path: string, opts: BoardOptions & { recursive?: boolean }): Promise<void> {
+  await withBoard(opts.port, async (board) => {
+    try {
+      await removeRemote(board.repl, path, opts.recursive ?? false);
+      if (opts.json) printJson({ path, removed: true, error: null });
+    } catch (error) {
+      if (!(error instanceof BoardError)) throw error;
+      const why = `${error.exceptionType}: ${error.exceptionMessage}`;
+      if (opts.json) printJson({ path, removed: false, error: why });
+      else process.stderr.write(`mpysync: could not remove ${path} on ${board.label}: ${why}\n`);
+      process.exitCode = EXIT_SOME_FAILED;
+    }
+  });
+}
+
+function utf8OrNull(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The whole command line: every command, argument and option, with its help text. Loading this
+ * costs only commander; each command's work is imported when that command runs (start-up: docs/benchmark.md).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+// Help texts: lowercase, no full stop; a default is said once (commander's "(default: …)" or the text, not both).
+const PORT_HELP = 'serial port path, "auto" (the one MicroPython board plugged in) or "virtual" (a private virtual board)';
+const JSON_HELP = 'machine-readable output on stdout';
+
+/** Runs `name` from ./actions/<module>.ts, imported only now. */
+function action<A extends unknown[]>(load: () => Promise<Record<string, unknown>>, name: string): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const module = await load();
+    await (module[name] as (...a: A) => Promise<void>)(...args);
+  };
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+export function buildProgram(version: string): Command {
+  const program = new Command('mpysync')
+    .description('probe MicroPython boards, check .mpy and .py files against them, and sync only what will run')
+    .version(version, '-V, --version', 'print the version of mpysync')
+    .helpOption('-h, --help', 'show this help')
+    .helpCommand(false)
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  program.configureHelp({ sortSubcommands: false });
+
+  const boardFiles = () => import('./actions/board-files.ts');
+  const withPort = (command: Command) => command.option('-p, --port <port>', PORT_HELP, 'auto');
+
+  program
+    .command('check')
+    .description('say, offline, which .mpy files a board will load, exactly as its firmware decides, and why not')
+    .argument('<paths...>', '.mpy files, or folders searched recursively for .mpy files')
+    .option('--board-mpy <value>', "required: the board's sys.implementation._mpy (decimal, 0x hex or 'none'), or a known board's name, e.g. rp2040")
+    .option('--small-int-bits <bits>', "the board's small-int bits: 31 on 32-bit boards (the default), 63 on 64-bit unix")
+    .option('--firmware <version>', 'the board firmware release, e.g. 1.27.0 (picks the loader generation)')
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/check.ts'), 'runCheck'));
+
+  program
+    .command('inspect')
+    .description('show what an .mpy header says and which known boards would load the file')
+    .argument('<paths...>', '.mpy files, or folders searched recursively for .mpy files')
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/inspect.ts'), 'runInspect'));
+
+  program
+    .command('ports')
+    .description('list serial ports with their USB IDs and the board they probably are')
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/ports.ts'), 'runPorts'));
+
+  withPort(program.command('probe').description('identify the board: firmware, .mpy ABI, small-int bits, storage, features'))
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/probe.ts'), 'runProbe'));
+
+  program
+    .command('plan')
+    .description('dry run: what a sync would do on each board, file by file, with reasons')
+    .argument('<dir>', 'the project folder')
+    .option('-p, --port <port>', `${PORT_HELP}; repeat for several boards (default: auto)`, collect)
+    .option('--all', 'every MicroPython-looking port on this machine')
+    .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)")
+    .option('--delete', 'also plan removing board files under the destination that are not in the project')
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/sync.ts'), 'runPlan'));
+
+  program
+    .command('sync')
+    .description('send each board what it can load and what changed; several --port (or --all) sync a classroom in parallel')
+    .argument('<dir>', 'the project folder')
+    .option('-p, --port <port>', `${PORT_HELP}; repeat for several boards (default: auto)`, collect)
+    .option('--all', 'every MicroPython-looking port on this machine')
+    .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)")
+    .option('--delete', 'remove board files under the destination that are not in the project')
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/sync.ts'), 'runSync'));
+
+  withPort(program.command('exec').description('run Python code on the board and print what it prints').argument('<code>', 'Python source'))
+    .option('--json', `${JSON_HELP}: {"stdout", "error"} once the code has finished`)
+    .action(action(boardFiles, 'runExec'));
+
+  withPort(program.command('ls').description('list a folder on the board').argument('[path]', "the folder (default: the board's current folder)"))
+    .option('--json', JSON_HELP)
+    .action(action(boardFiles, 'runLs'));
+
+  withPort(program.command('cat').description('print a file from the board, bytes as they are').argument('<path>', 'the file on the board'))
+    .option('--json', `${JSON_HELP}: {"path", "size", "text"}, or "base64" when the file is not UTF-8`)
+    .action(action(boardFiles, 'runCat'));
+
+  withPort(program.command('rm').description('remove a file, or with -r a folder, on the board').argument('<path>', 'the file or folder on the board'))
+    .option('-r, --recursive', 'remove folders and what they hold')
+    .option('--json', JSON_HELP)
+    .action(action(boardFiles, 'runRm'));
+
+  withPort(program.command('repl').description('interactive terminal to the board (Ctrl-] leaves)')).action(
+    action(() => import('./actions/repl.ts'), 'runRepl'),
+  );
+
+  program
+    .command('virtual')
+    .description('serve a virtual MicroPython 1.27 board (WebAssembly) on a pseudo-terminal until stopped')
+    .option('--json', 'print {"port", "pid"} as the first line')
+    .option('--persist <dir>', "keep the board's filesystem in this folder (loaded at start, saved after every command)")
+    .option('--no-raw-paste', 'decline raw-paste, like firmware older than 1.14')
+    .option(
+      '--baud <rate>',
+      'behave like a board behind a USB-serial bridge (CP2102, CH340) at this baud rate: bytes cross each way ' +
+        'no faster than rate/10 per second (8N1), e.g. 115200 for a classroom ESP32 DevKit (default: no limit, memory speed)',
+      parseBaud,
+    )
+    .addOption(new Option('--exit-with-parent', 'stop when the process that started this one ends').hideHelp())
+    .action(action(() => import('./actions/virtual.ts'), 'runVirtual'));
+
+  return program;
+}
+
+function parseBaud(value: string): number {
+  const baud = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(baud) || baud < 300 || baud > 10_000_000) {
+    throw new InvalidArgumentError('Give a whole number of bits per second between 300 and 10000000, e.g. 115200.');
+  }
+  return baud;
+}

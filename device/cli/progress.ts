@@ -1,0 +1,28 @@
+/** What the user sees while boards sync: one bar per board on a terminal, plain lines in a pipe or a file. */
+import type { BoardEvent } from '../../protocol/session/sync-board.ts';
+
+export interface ProgressView {
+  update(board: number, event: BoardEvent): void;
+  log(message: string): void;
+  stop(): void;
+}
+
+/** Bars only for a terminal (cli-progress is loaded then, and only then). */
+export async function progressFor(ports: string[]): Promise<ProgressView> {
+  if (!process.stderr.isTTY) return new LineProgress(ports);
+  const { BarProgress } = await import('./progress-bars.ts');
+  return new BarProgress(ports);
+}
+
+class LineProgress implements ProgressView {
+  constructor(private readonly ports: string[]) {}
+  update(i: number, event: BoardEvent): void {
+    const port = this.ports[i]!;
+    if (event.type === 'file-done') process.stderr.write(`[${port}] sent ${event.remote} (${event.bytes} B)\n`);
+    if (event.type === 'file-failed') process.stderr.write(`[${port}] FAILED ${event.file}: ${event.error}\n`);
+  }
+  log(message: string): void {
+    process.stderr.write(`mpysync: ${message}\n`);
+  }
+  stop(): void {}
+}

@@ -1,0 +1,11 @@
+/**
+ * Before any test: the CLI the tests run (bin/mpysync.mjs) is the built one in dist/, so build it
+ * from the sources as they are now (incremental: a second of work when nothing changed).
+ */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+export default function setup(): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
