@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'real',
           sequence: { groupOrder: 1 },
-          include: ['test/real/**/*.test.ts', 'test/reliability/**/*.test.ts'],
+          include: ['test/real/**/*.test.ts', 'test/reliability/**/*.test.ts', 'test/package/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

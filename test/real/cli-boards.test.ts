@@ -40,6 +40,34 @@ describe('mpysync probe / exec / ls / cat / rm on the virtual board (MicroPython
     const after = await runCliJson(['ls', '--port', board.port]);
     expect(after.json.find((e: { name: string }) => e.name === 'blob.bin')).toBeUndefined();
   });
+
+  it('--json on exec, cat and rm: what was printed, the file (text, or base64 when not UTF-8), what was removed', async () => {
+    const exec = await runCliJson([
+      'exec',
+      "print('hé');f=open('b.bin','wb');f.write(bytes([0,255]));f.close();open('t.txt','w').write('hi')",
+      '--port',
+      board.port,
+    ]);
+    expect(exec.json).toMatchObject({ stdout: 'hé\r\n', error: null });
+    const failing = await runCliJson(['exec', '1/0', '--port', board.port]);
+    expect(failing.result.code).toBe(1);
+    expect(failing.json.error).toMatch(/ZeroDivisionError/);
+    expect((await runCliJson(['cat', 't.txt', '--port', board.port])).json).toEqual({ path: 't.txt', size: 2, text: 'hi' });
+    expect((await runCliJson(['cat', 'b.bin', '--port', board.port])).json).toEqual({ path: 'b.bin', size: 2, base64: 'AP8=' });
+    const rm = await runCliJson(['rm', 'b.bin', '--port', board.port]);
+    expect(rm).toMatchObject({ result: { code: 0 }, json: { path: 'b.bin', removed: true, error: null } });
+    const again = await runCliJson(['rm', 'b.bin', '--port', board.port]);
+    expect(again).toMatchObject({ result: { code: 1 }, json: { path: 'b.bin', removed: false, error: expect.stringMatching(/^OSError/) } });
+  });
+
+  it('a port named twice is synced once (a second connection would find it busy), and said so', async () => {
+    const { result, json } = await runCliJson(['plan', 'test/fixtures/flat-project', '--port', board.port, '--port', board.port]);
+    expect(result.stderr).toMatch(/a port was named more than once; each board is synced once/);
+    expect(json.boards).toHaveLength(1);
+    // One meaning of success: the exit code follows the status, and there is no second "ok" to contradict it.
+    expect(json.boards[0]).not.toHaveProperty('ok');
+    expect(result.code).toBe(json.boards[0].status === 'ok' ? 0 : 1);
+  });
 });
 
 describe('the same commands on the BBC micro:bit (MicroPython 1.9.2 in qemu: no _mpy, no raw-paste, flat file system)', () => {

@@ -1,0 +1,154 @@
+/**
+ * The package as a user gets it: `npm pack`, installed into an empty folder from the npm cache
+ * alone (no network), then the installed `mpysync` command and the library entry points, with the
+ * README's library examples run as written.
+ *
+ * The npm cache holds the dependencies' tarballs (from `npm ci`) but not the registry's metadata that
+ * `npm install <tarball>` would resolve versions with; so the folder gets a lockfile instead: the
+ * package, and the production part of mpysync's own lockfile (the versions the tests ran with).
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readmeBlocks } from '../helpers/readme.ts';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const FASTMATH = join(ROOT, 'test/fixtures/sync-project/lib/fastmath.mpy');
+
+describe('the npm package, packed and installed offline into an empty folder', () => {
+  const work = mkdtempSync(join(tmpdir(), 'mpysync-package-'));
+  const consumer = join(work, 'consumer');
+  let tarball: string;
+  let files: string[];
+  const mpysync = (args: string[]) =>
+    run(join(consumer, 'node_modules/.bin/mpysync'), args, { cwd: consumer, timeout: 60_000 }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+
+  beforeAll(async () => {
+    const packed = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, timeout: 120_000 });
+    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{
+      filename: string;
+      integrity: string;
+      files: Array<{ path: string }>;
+    }>;
+    tarball = join(work, info!.filename);
+    files = info!.files.map((f) => f.path);
+
+    mkdirSync(consumer);
+    const dependency = `file:../${info!.filename}`;
+    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { mpysync: dependency } }));
+    writeFileSync(join(consumer, 'package-lock.json'), JSON.stringify(consumerLock(dependency, info!.integrity)));
+    // --offline: every package must come from the npm cache that `npm ci` filled; a network fetch fails the install.
+    await run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel', 'error'], { cwd: consumer, timeout: 180_000 }).catch(
+      (e: { stderr: string }) => {
+        throw new Error(`npm ci --offline of ${tarball} failed (a dependency missing from the npm cache?):\n${e.stderr}`);
+      },
+    );
+  }, 300_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('ships only what runs: the bin, the built JavaScript and its types; no tests, fixtures, sources or page', () => {
+    expect(files).toContain('bin/mpysync.mjs');
+    expect(files).toContain('dist/device/cli/main.js');
+    expect(files).toContain('dist/protocol/index.d.ts');
+    const unwanted = files.filter((f) => /^(test|ui|bench|docs|scripts)\/|fixtures|\.test\.|(?<!\.d)\.ts$|\.tsbuildinfo$|^dist\/web\//.test(f));
+    expect(unwanted).toEqual([]);
+    expect(files.length).toBeLessThan(200);
+  });
+
+  it('the installed mpysync prints its version and judges a .mpy offline', async () => {
+    const version = await mpysync(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
+    cpSync(FASTMATH, join(consumer, 'fastmath.mpy'));
+    const check = await mpysync(['check', '--board-mpy', 'rp2040', 'fastmath.mpy', '--json']);
+    expect(check.code, check.stderr).toBe(1);
+    expect(JSON.parse(check.stdout)).toEqual([
+      expect.objectContaining({ file: 'fastmath.mpy', loadable: false, firmwareError: 'incompatible .mpy file', fix: expect.stringMatching(/mpy-cross/) }),
+    ]);
+  });
+
+  it('the installed mpysync syncs a small project to a virtual board, and the plan was checked by its compiler', async () => {
+    const project = join(consumer, 'small-project');
+    mkdirSync(join(project, 'lib'), { recursive: true });
+    writeFileSync(join(project, 'main.py'), 'import greet\nprint(greet.hello())\n');
+    writeFileSync(join(project, 'lib/greet.py'), 'def hello():\n    return "hi"\n');
+    const sync = await mpysync(['sync', 'small-project', '--port', 'virtual', '--json']);
+    expect(sync.code, sync.stderr).toBe(0);
+    const [board] = JSON.parse(sync.stdout).boards;
+    expect(board).toMatchObject({ status: 'ok', completed: true, problems: [], refused: [] });
+    expect([...board.uploaded].sort()).toEqual(['lib/greet.py', 'main.py']);
+  });
+
+  it("the README's library examples run against the installed package: a .mpy judged, a board probed and synced", async () => {
+    const [judge, board] = readmeBlocks('As a library', 'js');
+    expect(judge && board, 'README.md "As a library" has two js blocks').toBeTruthy();
+    cpSync(FASTMATH, join(consumer, 'fastmath.mpy'));
+    writeFileSync(join(consumer, 'judge.mjs'), judge!);
+    const judged = await run(process.execPath, ['judge.mjs'], { cwd: consumer, timeout: 30_000 });
+    expect(judged.stdout).toMatch(/^armv7emsp 6\.3 armv6m\nfalse incompatible \.mpy file\nfastmath\.mpy holds native armv7emsp code .* Fix: /);
+
+    mkdirSync(join(consumer, 'my-project'), { recursive: true });
+    writeFileSync(join(consumer, 'my-project/main.py'), 'print("hello")\n');
+    writeFileSync(join(consumer, 'my-project/broken.py'), 'def oops(:\n    pass\n');
+    writeFileSync(join(consumer, 'board.mjs'), board!);
+    const synced = await run(process.execPath, ['board.mjs'], { cwd: consumer, timeout: 60_000 });
+    expect(synced.stdout).toMatch(/^1\.27\.0 6\.3\b.* \d+\n/);
+    expect(synced.stdout).toMatch(/sent main\.py/);
+    // broken.py does not compile: the board's status is "problems", with the file and line.
+    expect(synced.stdout).toMatch(/problems \[ 'broken\.py', 'main\.py' \] 0 \[\s*\{\s*file: 'broken\.py',\s*line: 1,/);
+  });
+
+  it('the types: a TypeScript consumer (strict, NodeNext resolution) compiles against the installed declarations', async () => {
+    writeFileSync(
+      join(consumer, 'use.ts'),
+      [
+        "import { judgeMpy, RawRepl, type BoardProbe, type Transport, type Verdict } from 'mpysync';",
+        "import { openBoard, type OpenedBoard } from 'mpysync/node';",
+        "import { webSerialTransport } from 'mpysync/web';",
+        "const verdict: Verdict = judgeMpy('x.mpy', new Uint8Array([0x4d, 6, 0, 31]), { mpy: 4870 });",
+        'const loadable: boolean = verdict.loadable;',
+        'export async function probeFirmware(board: OpenedBoard): Promise<string> { const t: Transport = board.transport; void t; return loadable ? "" : ""; }',
+        'export type P = BoardProbe; export { RawRepl, openBoard, webSerialTransport };',
+        // A wrong use must be an error: this line is checked to fail.
+        '// @ts-expect-error judgeMpy needs a board',
+        "judgeMpy('x.mpy', new Uint8Array());",
+        '',
+      ].join('\n'),
+    );
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const options = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2023,dom'];
+    const typeRoots = ['--typeRoots', join(ROOT, 'node_modules/@types'), '--types', 'node'];
+    const compiled = await run(process.execPath, [tsc, ...options, ...typeRoots, 'use.ts'], { cwd: consumer, timeout: 60_000 }).catch(
+      (e: { stdout: string }) => ({ stdout: e.stdout, failed: true }),
+    );
+    expect(compiled.stdout).toBe('');
+  });
+});
+
+/** A lockfile for a folder that depends on the packed mpysync only: its entry, and every non-dev package of mpysync's own lockfile. */
+function consumerLock(dependency: string, integrity: string) {
+  const own = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const packages: Record<string, unknown> = {
+    '': { name: 'consumer', dependencies: { mpysync: dependency } },
+    'node_modules/mpysync': {
+      version: VERSION,
+      resolved: dependency,
+      integrity,
+      license: manifest.license,
+      dependencies: manifest.dependencies,
+      bin: manifest.bin,
+      engines: manifest.engines,
+    },
+  };
+  for (const [path, entry] of Object.entries(own.packages)) if (path !== '' && !entry.dev) packages[path] = entry;
+  return { name: 'consumer', lockfileVersion: 3, requires: true, packages };
+}
