@@ -18,8 +18,8 @@ export default tseslint.config(
     },
   },
   {
-    // The bin is plain JavaScript run by Node.
-    files: ['bin/*.mjs'],
+    // Plain JavaScript run by Node: the bin, and module hooks for tests.
+    files: ['bin/*.mjs', 'test/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
   },
   {

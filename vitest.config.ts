@@ -1,8 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// A compile cache of this run's own: a verdict cached by an earlier run would let a test pass without compiling.
+process.env.MPYSYNC_CACHE_DIR ??= mkdtempSync(join(tmpdir(), 'mpysync-test-cache-'));
 
 export default defineConfig({
   test: {
     globalSetup: ['test/global-build.ts'],
+    env: { MPYSYNC_CACHE_DIR: process.env.MPYSYNC_CACHE_DIR },
     projects: [
       {
         test: {

@@ -261,6 +261,12 @@ function pythonModule(random: () => number, length: number): string {
     return text[0]!.toUpperCase() + text.slice(1) + '.';
   };
   const ident = () => `${pick(NOUNS)}${random() < 0.4 ? '_' + pick(NOUNS) : ''}`;
+  /** Parameter names: a repeated one is a SyntaxError. */
+  const params = (n: number) => {
+    const names = new Set<string>();
+    while (names.size < n) names.add(ident());
+    return [...names];
+  };
   const call = () => `${pick(VERBS)}_${pick(NOUNS)}(${Array.from({ length: int(0, 3) }, ident).join(', ')})`;
   const expr = (): string => {
     switch (int(0, 5)) {
@@ -302,6 +308,8 @@ function pythonModule(random: () => number, length: number): string {
         lines.push(`${indent}${random() < 0.5 ? 'self.' : ''}${ident()} = ${expr()}`);
       }
     }
+    // A block of comments alone is a SyntaxError: the project must compile, as a real one does.
+    if (lines.every((line) => line.trimStart().startsWith('#'))) lines.push(`${indent}pass`);
     return lines;
   };
   const lines: string[] = [`"""${sentence(5, 10)}`, '', sentence(8, 20), sentence(8, 20), '"""', ''];
@@ -314,7 +322,7 @@ function pythonModule(random: () => number, length: number): string {
     if (random() < 0.5) {
       const noun = pick(NOUNS);
       const cls = `${noun[0]!.toUpperCase()}${noun.slice(1)}${pick(['Driver', 'Manager', 'Reader', 'Client', 'View', 'Buffer'])}`;
-      out.push(`class ${cls}:`, `    """${sentence(6, 16)}"""`, '', `    def __init__(self, ${ident()}, ${ident()}=None):`, ...block('        ', 1));
+      out.push(`class ${cls}:`, `    """${sentence(6, 16)}"""`, '', `    def __init__(self, ${params(2).join(', ')}=None):`, ...block('        ', 1));
       for (let m = int(2, 5); m > 0; m--) {
         out.push(
           '',
@@ -325,14 +333,12 @@ function pythonModule(random: () => number, length: number): string {
         out.push(`        return ${expr()}`);
       }
     } else {
-      out.push(
-        `def ${pick(VERBS)}_${pick(NOUNS)}(${Array.from({ length: int(0, 3) }, ident).join(', ')}):`,
-        `    """${sentence(5, 18)}"""`,
-        ...block('    ', 0),
-      );
+      out.push(`def ${pick(VERBS)}_${pick(NOUNS)}(${params(int(0, 3)).join(', ')}):`, `    """${sentence(5, 18)}"""`, ...block('    ', 0));
       out.push(`    return ${expr()}`);
     }
     text += out.join('\n') + '\n';
   }
-  return text.slice(0, text.lastIndexOf('\n', length) + 1);
+  // Cut after the last whole function or class that fits: a cut inside a block would not compile.
+  const end = text.lastIndexOf('\n\n\n', length);
+  return end > 0 ? text.slice(0, end + 1) : text;
 }

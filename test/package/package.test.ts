@@ -1,30 +1,23 @@
 /**
- * The package as a user gets it: `npm pack`, installed into an empty folder from the npm cache
- * alone (no network), then the installed `mpysync` command and the library entry points, with the
+ * The package as a user gets it (test/helpers/installed-package.ts: packed, installed offline into
+ * an empty folder), then the installed `mpysync` command and the library entry points, with the
  * README's library examples run as written.
- *
- * The npm cache holds the dependencies' tarballs (from `npm ci`) but not the registry's metadata that
- * `npm install <tarball>` would resolve versions with; so the folder gets a lockfile instead: the
- * package, and the production part of mpysync's own lockfile (the versions the tests ran with).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packAndInstall, ROOT, VERSION } from '../helpers/installed-package.ts';
 import { readmeBlocks } from '../helpers/readme.ts';
 
 const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const FASTMATH = join(ROOT, 'test/fixtures/sync-project/lib/fastmath.mpy');
 
 describe('the npm package, packed and installed offline into an empty folder', () => {
   const work = mkdtempSync(join(tmpdir(), 'mpysync-package-'));
-  const consumer = join(work, 'consumer');
-  let tarball: string;
+  let consumer: string;
   let files: string[];
   const mpysync = (args: string[]) =>
     run(join(consumer, 'node_modules/.bin/mpysync'), args, { cwd: consumer, timeout: 60_000 }).then(
@@ -33,25 +26,9 @@ describe('the npm package, packed and installed offline into an empty folder', (
     );
 
   beforeAll(async () => {
-    const packed = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT, timeout: 120_000 });
-    const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{
-      filename: string;
-      integrity: string;
-      files: Array<{ path: string }>;
-    }>;
-    tarball = join(work, info!.filename);
-    files = info!.files.map((f) => f.path);
-
-    mkdirSync(consumer);
-    const dependency = `file:../${info!.filename}`;
-    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { mpysync: dependency } }));
-    writeFileSync(join(consumer, 'package-lock.json'), JSON.stringify(consumerLock(dependency, info!.integrity)));
-    // --offline: every package must come from the npm cache that `npm ci` filled; a network fetch fails the install.
-    await run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel', 'error'], { cwd: consumer, timeout: 180_000 }).catch(
-      (e: { stderr: string }) => {
-        throw new Error(`npm ci --offline of ${tarball} failed (a dependency missing from the npm cache?):\n${e.stderr}`);
-      },
-    );
+    const installed = await packAndInstall(work);
+    files = installed.files;
+    consumer = installed.folder;
   }, 300_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -132,23 +109,3 @@ describe('the npm package, packed and installed offline into an empty folder', (
     expect(compiled.stdout).toBe('');
   });
 });
-
-/** A lockfile for a folder that depends on the packed mpysync only: its entry, and every non-dev package of mpysync's own lockfile. */
-function consumerLock(dependency: string, integrity: string) {
-  const own = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, Record<string, unknown>> };
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
-  const packages: Record<string, unknown> = {
-    '': { name: 'consumer', dependencies: { mpysync: dependency } },
-    'node_modules/mpysync': {
-      version: VERSION,
-      resolved: dependency,
-      integrity,
-      license: manifest.license,
-      dependencies: manifest.dependencies,
-      bin: manifest.bin,
-      engines: manifest.engines,
-    },
-  };
-  for (const [path, entry] of Object.entries(own.packages)) if (path !== '' && !entry.dev) packages[path] = entry;
-  return { name: 'consumer', lockfileVersion: 3, requires: true, packages };
-}
