@@ -17,6 +17,8 @@ export interface StartupFigure {
   runs: number;
   /** The exit code every run gave. */
   code: number | null;
+  /** The median, over runs, of this run's time over a `node -e 0` run just before it. */
+  nodeRatio?: number;
 }
 
 export interface StartupResult {
@@ -44,9 +46,20 @@ export async function measureStartup(project: BenchFile[], runs: number, log: (l
       writeFileSync(join(projectDir, file.relative), file.bytes);
     }
 
-    const timed = (what: string, command: string, args: string[]) => median(what, runs, () => timeRun(command, args, cwd));
-    const nodeMs = (await timed('node -e 0', process.execPath, ['-e', '0'])).medianMs;
-    const mpysync = (what: string, args: string[]) => timed(what, installed.bin, args);
+    // Each run of a command is paired with a run of `node -e 0` just before it, so that both see the
+    // same machine (this one's load varies by tens of ms); the ratio is the median of the pairs'.
+    const nodeRuns: number[] = [];
+    const mpysync = async (what: string, args: string[]): Promise<StartupFigure> => {
+      const ratios: number[] = [];
+      const figure = await median(what, runs, async () => {
+        const node = await timeRun(process.execPath, ['-e', '0'], cwd);
+        const run = await timeRun(installed.bin, args, cwd);
+        nodeRuns.push(node.ms);
+        ratios.push(run.ms / node.ms);
+        return run;
+      });
+      return { ...figure, nodeRatio: round(middle(ratios)) };
+    };
     const commands: StartupFigure[] = [
       await mpysync('mpysync --version', ['--version']),
       await mpysync('mpysync --help', ['--help']),
@@ -59,8 +72,12 @@ export async function measureStartup(project: BenchFile[], runs: number, log: (l
       commands.push(await mpysync(`mpysync ${command} (to the port's open)`, [...command.split(' '), '--port', NO_PORT]));
     }
     commands.push(await median('mpysync virtual (to its port)', Math.min(runs, 3), () => timeToFirstLine(installed.bin, ['virtual', '--json'], cwd)));
-    for (const figure of commands)
-      log(`  ${figure.what.padEnd(44)} ${String(figure.medianMs).padStart(5)} ms  ${(figure.medianMs / nodeMs).toFixed(1)}× node -e 0`);
+    const nodeMs = Math.round(middle(nodeRuns));
+    log(`  ${'node -e 0'.padEnd(50)} ${String(nodeMs).padStart(5)} ms`);
+    for (const figure of commands) {
+      const ratio = figure.nodeRatio === undefined ? '' : `  ${figure.nodeRatio.toFixed(1)}× node -e 0`;
+      log(`  ${figure.what.padEnd(50)} ${String(figure.medianMs).padStart(5)} ms${ratio}`);
+    }
 
     // A board the user started (`mpysync virtual`), then syncs: fresh once, then unchanged.
     const board = await startVirtualBoard();
@@ -69,7 +86,10 @@ export async function measureStartup(project: BenchFile[], runs: number, log: (l
       await timeRun(installed.bin, sync, cwd);
       const bin = await median('mpysync sync, unchanged (node_modules/.bin)', runs, () => timeRun(installed.bin, sync, cwd));
       const npx = await median('npx mpysync sync, unchanged', runs, () => timeRun('npx', ['--no-install', 'mpysync', ...sync], cwd));
-      for (const figure of [bin, npx]) log(`  ${figure.what.padEnd(44)} ${String(figure.medianMs).padStart(5)} ms  (exit ${figure.code})`);
+      // What npx (npm's own CLI) adds to any command: `npx mpysync --version` against `mpysync --version`.
+      commands.push(await median('npx mpysync --version', runs, () => timeRun('npx', ['--no-install', 'mpysync', '--version'], cwd)));
+      log(`  ${'npx mpysync --version'.padEnd(50)} ${String(commands.at(-1)!.medianMs).padStart(5)} ms  (npm's own start-up)`);
+      for (const figure of [bin, npx]) log(`  ${figure.what.padEnd(50)} ${String(figure.medianMs).padStart(5)} ms  (exit ${figure.code})`);
       return { nodeMs, commands, unchangedResync: { bin, npx } };
     } finally {
       await board.stop();
@@ -83,9 +103,15 @@ async function median(what: string, runs: number, once: () => Promise<{ ms: numb
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await once());
   const codes = new Set(results.map((r) => r.code));
-  const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
-  return { what, medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]!), runs, code: codes.size === 1 ? results[0]!.code : null };
+  return { what, medianMs: Math.round(middle(results.map((r) => r.ms))), runs, code: codes.size === 1 ? results[0]!.code : null };
 }
+
+function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
 
 function timeRun(command: string, args: string[], cwd: string): Promise<{ ms: number; code: number | null }> {
   const started = performance.now();

@@ -58,27 +58,29 @@ export function buildProgram(version: string): Command {
     .option('--json', JSON_HELP)
     .action(action(() => import('./actions/probe.ts'), 'runProbe'));
 
-  program
-    .command('plan')
-    .description('dry run: what a sync would do on each board, file by file, with reasons')
-    .argument('<dir>', 'the project folder')
-    .option('-p, --port <port>', `${PORT_HELP}; repeat for several boards (default: auto)`, collect)
-    .option('--all', 'every MicroPython-looking port on this machine')
-    .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)")
-    .option('--delete', 'also plan removing board files under the destination that are not in the project')
-    .option('--json', JSON_HELP)
-    .action(action(() => import('./actions/sync.ts'), 'runPlan'));
-
-  program
-    .command('sync')
-    .description('send each board what it can load and what changed; several --port (or --all) sync a classroom in parallel')
-    .argument('<dir>', 'the project folder')
-    .option('-p, --port <port>', `${PORT_HELP}; repeat for several boards (default: auto)`, collect)
-    .option('--all', 'every MicroPython-looking port on this machine')
-    .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)")
-    .option('--delete', 'remove board files under the destination that are not in the project')
-    .option('--json', JSON_HELP)
-    .action(action(() => import('./actions/sync.ts'), 'runSync'));
+  const projectCommand = (name: string, description: string, deleteHelp: string, run: string) =>
+    program
+      .command(name)
+      .description(description)
+      .argument('<dir>', 'the project folder')
+      .option('-p, --port <port>', `${PORT_HELP}; repeat for several boards (default: auto)`, collect)
+      .option('--all', 'every MicroPython-looking port on this machine')
+      .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)")
+      .option('--delete', deleteHelp)
+      .option('--json', JSON_HELP)
+      .action(action(() => import('./actions/sync.ts'), run));
+  projectCommand(
+    'plan',
+    'dry run: what a sync would do on each board, file by file, with reasons',
+    'also plan removing board files under the destination that are not in the project',
+    'runPlan',
+  );
+  projectCommand(
+    'sync',
+    'send each board what it can load and what changed; several --port (or --all) sync a classroom in parallel',
+    'remove board files under the destination that are not in the project',
+    'runSync',
+  );
 
   withPort(program.command('exec').description('run Python code on the board and print what it prints').argument('<code>', 'Python source'))
     .option('--json', `${JSON_HELP}: {"stdout", "error"} once the code has finished`)

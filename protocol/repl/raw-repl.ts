@@ -62,6 +62,8 @@ const DEFAULT_IDLE_MS = 10_000;
  * port's error (process start and close included) under the 5 s the project promises.
  */
 const DEFAULT_ENTER_DEADLINE_MS = 2_500;
+/** Silence that ends the pause after Ctrl-C once the board has answered it (a fixed 100 ms cost every command ~85 ms). */
+const QUIET_MS = 15;
 const SECOND_INTERRUPT_PAUSE_MS = 100;
 /** What boot.py may take after a soft reset (it may join a Wi-Fi network). */
 const BOOT_MS = 10_000;
@@ -193,13 +195,14 @@ export class RawRepl {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw giveUp();
       link.countRoundTrip();
+      const sentAt = link.queue.totalReceived;
       await write(INTERRUPT);
       if (attempt > 1) {
         // A program that caught the first KeyboardInterrupt, or a Ctrl-C lost in a busy moment.
         await link.sleep(Math.min(SECOND_INTERRUPT_PAUSE_MS, remaining));
         await write(Uint8Array.of(CTRL_C));
       }
-      await link.sleep(Math.min(this.drainMs, Math.max(0, deadline - Date.now())));
+      await this.drainUntilQuiet(Math.min(this.drainMs, Math.max(0, deadline - Date.now())), sentAt);
       const drained = link.queue.takeAll();
       if (drained.length > 0) link.log(`drained before Ctrl-A: ${drained.length} bytes`);
       // Only the first attempt asks: after a retry, late answers could not be told apart.
@@ -262,6 +265,21 @@ export class RawRepl {
       if (error instanceof TransportClosedError) throw error;
       link.log(`the answer to the raw-paste question sent on entering was not understood (${(error as Error).message}): entering again`);
       return false;
+    }
+  }
+
+  /**
+   * The pause after Ctrl-C: until the board has answered and then been quiet for QUIET_MS (an idle
+   * board's `>>> ` comes within milliseconds), at most `maxMs` (a board that says nothing).
+   */
+  private async drainUntilQuiet(maxMs: number, receivedBefore: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    let seen = this.link.queue.totalReceived;
+    while (Date.now() < until) {
+      await this.link.sleep(Math.min(QUIET_MS, until - Date.now()));
+      const now = this.link.queue.totalReceived;
+      if (now > receivedBefore && now === seen) return;
+      seen = now;
     }
   }
 

@@ -12,6 +12,16 @@ async function enterAndPrint(board: FakeBoard, deadlineMs = 3_000): Promise<RawR
 }
 
 describe('RawRepl.enter', () => {
+  it('does not wait out the whole pause after Ctrl-C when the board has answered it and gone quiet', async () => {
+    const board = new FakeBoard({ run: printer });
+    const repl = new RawRepl(board, { drainMs: 2_000 });
+    const started = performance.now();
+    await repl.enter();
+    // An idle board answers Ctrl-C at once: the pause ends after its silence, not after drainMs.
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await repl.run("print('ready')")).toBe('ready\r\n');
+  });
+
   it('enters from the friendly REPL in one round trip, learning raw-paste on the way (an empty program, no reset)', async () => {
     const board = new FakeBoard({ run: printer });
     const repl = new RawRepl(board, { drainMs: 20 });
