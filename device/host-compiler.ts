@@ -1,7 +1,7 @@
 /** MicroPython's compiler in Node: the wasm read from the installed package, verdicts kept on disk (device/mpy-cross.ts runs it). */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { diskOutcomeStore } from './compile-cache.ts';
+import { diskOutcomeStore } from './host-cache.ts';
 import { mpyCrossCompiler, type LoadedMpyCross } from './mpy-cross.ts';
 
 const require = createRequire(import.meta.url);

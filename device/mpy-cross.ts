@@ -16,7 +16,7 @@ interface ReadyMpyCross extends LoadedMpyCross {
   module: WebAssembly.Module;
 }
 
-/** Where outcomes are kept between runs (Node: a folder, device/compile-cache.ts); the page keeps them in memory only. */
+/** Where outcomes are kept between runs (Node: a folder, device/host-cache.ts); the page keeps them in memory only. */
 export interface OutcomeStore {
   get(key: string): Promise<CompileOutcome | undefined>;
   set(key: string, outcome: CompileOutcome): Promise<void>;

@@ -4,7 +4,16 @@
  * only how they show it.
  */
 import { MpysyncError } from '../errors.ts';
-import type { LocalFile, Plan } from '../plan/plan.ts';
+import { readBoardModules } from '../plan/board-modules.ts';
+import {
+  checkImports,
+  firmwareKey,
+  resolvedWithBuiltins,
+  unresolvedInProject,
+  type FirmwareModulesCache,
+  type ImportCheckInput,
+} from '../plan/import-check.ts';
+import { remotePath, type LocalFile, type Plan } from '../plan/plan.ts';
 import type { BoardProbe } from '../probe/probe.ts';
 import { compileOnBoard } from '../plan/board-compile.ts';
 import { checkSources, type HostCompiler, type SourceProblem } from '../plan/source-check.ts';
@@ -35,8 +44,10 @@ export interface SyncBoardOptions {
   checked?: SourceProblem[];
   /** Shared by boards synced together, so one project's commands are built once. */
   commandCache?: CommandCache;
-  /** MicroPython's compiler on the host: every `.py` is checked for this board before a byte is sent. */
+  /** MicroPython's compiler on the host: given, every `.py` is checked for this board before a byte is sent (it compiles, its imports resolve). */
   compiler?: HostCompiler;
+  /** Firmwares' built-in modules kept between syncs: the import check then asks the board only about names that are not among them. */
+  firmwareModules?: FirmwareModulesCache;
   /** What the transfer should take the board to be (the benchmark pretends features away). */
   adjustProbe?: (probe: BoardProbe) => BoardProbe;
 }
@@ -113,6 +124,7 @@ export async function syncBoard(
         options.compiler,
         confirm,
       );
+      report.problems.push(...(await importProblems(repl, files, plan, probe, options.firmwareModules)));
     }
     report.plan = plan;
     onEvent({ type: 'planned', plan });
@@ -206,4 +218,23 @@ function withRetryAdvice(error: unknown, atomicRename: boolean): unknown {
     (error.code === 'transport-closed' ? 'Reconnect the board and run the sync again' : 'Run the sync again') +
     ' to send the rest.';
   return error;
+}
+
+/** The imports that will fail on this board; the board is asked what it has only when the project alone does not answer. */
+async function importProblems(repl: RawRepl, files: LocalFile[], plan: Plan, probe: BoardProbe, cache?: FirmwareModulesCache): Promise<SourceProblem[]> {
+  const bytes = new Map(files.map((f) => [f.relative, f.bytes]));
+  const kept = plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [{ file: e.file, remote: e.remote }] : []));
+  const input: ImportCheckInput = {
+    sources: kept.filter((k) => k.file.endsWith('.py') && bytes.has(k.file)).map((k) => ({ ...k, relative: k.file, bytes: bytes.get(k.file)! })),
+    kept,
+    refused: plan.entries.flatMap((e) => (e.action === 'refuse' && e.file.endsWith('.mpy') ? [{ file: e.file, remote: remotePath(plan.dest, e.file) }] : [])),
+    board: probe,
+  };
+  if (!unresolvedInProject(input)) return [];
+  const key = firmwareKey(probe);
+  const known = await cache?.get(key);
+  if (known && resolvedWithBuiltins(input, known)) return [];
+  const modules = await readBoardModules(repl);
+  if (modules.builtins) await cache?.set(key, [...modules.builtins]);
+  return checkImports(input, modules);
 }

@@ -11,9 +11,9 @@ export interface CliResult {
 }
 
 /** Runs `mpysync ...args` as a user would, with a hard deadline (the test fails, it never hangs). */
-export function runCli(args: string[], options: { timeoutMs?: number; onStderr?: (text: string) => void } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { timeoutMs?: number; onStderr?: (text: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -34,7 +34,7 @@ export function runCli(args: string[], options: { timeoutMs?: number; onStderr?:
   });
 }
 
-export async function runCliJson<T = any>(args: string[], options?: { timeoutMs?: number }): Promise<{ result: CliResult; json: T }> {
+export async function runCliJson<T = any>(args: string[], options?: { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<{ result: CliResult; json: T }> {
   const result = await runCli([...args, '--json'], options);
   try {
     return { result, json: JSON.parse(result.stdout) as T };

@@ -3,16 +3,19 @@
  * before a byte is sent, and each board gets one honest status (ok / problems / failed) that the
  * exit code follows. Against the 1.27 virtual board and the micro:bit (1.9.2, no native emitter).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMicrobit, startVirtualBoard, type BoardProcess, type VirtualBoardProcess } from '../helpers/boards.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 
-function project(files: Record<string, string>): string {
+function project(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'mpysync-will-it-run-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
   return dir;
 }
 
@@ -23,6 +26,15 @@ const BROKEN = project({
 });
 const NATIVE = project({ 'fast.py': 'import micropython\n\n\n@micropython.native\ndef f(x):\n    return x + 1\n' });
 const CLEAN = project({ 'main.py': 'print("hello")\n' });
+const IMPORTS = project({
+  'main.py':
+    'import helper\nimport bme280\ntry:\n    import ujson as json\nexcept ImportError:\n    import json\nimport machine\nimport driver\nfrom app import screens\n',
+  'helper.py': 'def twice(x):\n    return 2 * x\n',
+  'app/screens.py': 'from . import helpers\nfrom .. import helper\n',
+  'app/helpers.py': 'import gc\n',
+});
+// turbo.mpy holds native code: the WebAssembly board refuses it, so importing it cannot work there.
+const REFUSED = project({ 'main.py': 'import turbo\n', 'turbo.mpy': new Uint8Array(readFileSync('test/fixtures/sync-project/lib/turbo.mpy')) });
 // MicroPython 1.19 (the host's compiler) has no !r in f-strings; 1.27 has.
 const NEWER = project({ 'conv.py': 'x = f"{1!r}"\n', 'util.py': 'def add(a, b)\n    return a + b\n' });
 
@@ -67,6 +79,55 @@ describe('will it run: the host compiles every .py for the board', () => {
     ]);
   });
 
+  it("imports: each resolved against the project, the board's files and its built-in modules; a missing one is a problem with its line", async () => {
+    // A driver installed on the board earlier: importable, though not in the project.
+    const installed = await runCli([
+      'exec',
+      "import os\ntry:\n os.mkdir('/lib')\nexcept OSError:\n pass\nopen('/lib/driver.py','w').write('X = 1')",
+      '--port',
+      board.port,
+    ]);
+    expect(installed.code, installed.stderr).toBe(0);
+    const { result, json } = await runCliJson<{ boards: any[] }>(['plan', IMPORTS, '--port', board.port]);
+    const b = json.boards[0];
+    expect(b.status).toBe('problems');
+    // bme280 is nowhere; this firmware has no machine module; json is built in (and ujson guarded); driver is on the board.
+    expect(b.problems).toEqual([
+      expect.objectContaining({
+        file: 'main.py',
+        line: 2,
+        kind: 'import',
+        message: expect.stringMatching(/^main\.py:2 imports bme280, which is not in the project, not on the board/),
+      }),
+      expect.objectContaining({
+        file: 'main.py',
+        line: 7,
+        kind: 'import',
+        message: expect.stringMatching(/imports machine, .*not built into this firmware \(MicroPython 1\.27\.0 on webassembly\)/),
+      }),
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it('importing a module whose .mpy the board refused is a problem of the importer', async () => {
+    const { json } = await runCliJson<{ boards: any[] }>(['plan', REFUSED, '--port', board.port]);
+    expect(json.boards[0].plan.entries).toContainEqual(expect.objectContaining({ action: 'refuse', file: 'turbo.mpy' }));
+    expect(json.boards[0].problems).toEqual([
+      expect.objectContaining({ file: 'main.py', line: 1, kind: 'import', message: expect.stringMatching(/imports turbo, which this board refused/) }),
+    ]);
+  });
+
+  it("built-in imports cost one question to the board per firmware: the next plan finds them in the host's cache (2 round trips)", async () => {
+    const builtins = project({ 'main.py': 'import json\nimport gc\nfrom time import sleep\n' });
+    const env = { MPYSYNC_CACHE_DIR: mkdtempSync(join(tmpdir(), 'mpysync-cache-')) };
+    const first = await runCliJson<{ boards: any[] }>(['sync', builtins, '--port', board.port], { env });
+    const second = await runCliJson<{ boards: any[] }>(['sync', builtins, '--port', board.port], { env });
+    for (const run of [first, second]) expect(run.json.boards[0]).toMatchObject({ status: 'ok', problems: [] });
+    // enter, probe + index, the module question, the write; then enter, probe + index and nothing else.
+    expect(first.json.boards[0].roundTrips).toBe(4);
+    expect(second.json.boards[0].roundTrips).toBe(2);
+  });
+
   it('a clean project is ok, exit 0', async () => {
     const { result, json } = await runCliJson<{ boards: any[] }>(['sync', CLEAN, '--port', board.port]);
     expect(json.boards[0]).toMatchObject({ status: 'ok', problems: [] });
@@ -80,6 +141,22 @@ describe('will it run: the micro:bit (MicroPython 1.9.2)', () => {
     microbit = await startMicrobit();
   });
   afterAll(async () => microbit?.stop());
+
+  it('resolves imports against its own modules (no sys.path, a flat file system): microbit and music are built in, bme280 is not', async () => {
+    const flat = project({
+      'main.py': 'import microbit\nimport music\nimport bme280\nfrom helper import twice\n',
+      'helper.py': 'def twice(x):\n    return 2 * x\n',
+    });
+    const { json } = await runCliJson<{ boards: any[] }>(['plan', flat, '--port', microbit.port], { timeoutMs: 60_000 });
+    expect(json.boards[0].problems).toEqual([
+      expect.objectContaining({
+        file: 'main.py',
+        line: 3,
+        kind: 'import',
+        message: expect.stringMatching(/imports bme280, .*MicroPython 1\.9\.2 on microbit/),
+      }),
+    ]);
+  });
 
   it('flags a native decorator with its line; two boards synced together are both "problems", exit 1', async () => {
     const virtual = await startVirtualBoard();

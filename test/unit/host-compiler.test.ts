@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFolder, diskOutcomeStore } from '../../device/compile-cache.ts';
+import { cacheFolder, diskOutcomeStore } from '../../device/host-cache.ts';
 import { hostCompiler, loadNodeMpyCross } from '../../device/host-compiler.ts';
 import { mpyCrossCompiler, safeName } from '../../device/mpy-cross.ts';
 

@@ -10,8 +10,12 @@ import { refusalText } from '../../protocol/mpy/index.ts';
 import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board.ts';
 import { CommandCache } from '../../protocol/transfer/index.ts';
 import { webHostCompiler } from '../../device/host-compiler-web.ts';
+import { memoryFirmwareModules } from '../../protocol/plan/import-check.ts';
 import type { Transport } from '../../protocol/transport.ts';
 import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './views.ts';
+
+/** Every board of the page shares what it learnt of each firmware's built-in modules. */
+const firmwareModules = memoryFirmwareModules();
 
 export interface OpenedLink {
   transport: Transport;
@@ -116,6 +120,7 @@ export class BoardController {
           checked: current && this.current.problems,
           commandCache: this.commandCache,
           compiler: webHostCompiler,
+          firmwareModules,
         },
         (event) => this.onSyncEvent(event),
       );
@@ -174,7 +179,13 @@ export class BoardController {
   private async planNow(files: LocalFile[]): Promise<void> {
     this.planIsCurrent = false;
     const session = { repl: this.repl!, transport: this.link!.transport };
-    const report = await syncBoard(session, files, { dest: '', dryRun: true, probe: this.current.probe ?? undefined, compiler: webHostCompiler });
+    const report = await syncBoard(session, files, {
+      dest: '',
+      dryRun: true,
+      probe: this.current.probe ?? undefined,
+      compiler: webHostCompiler,
+      firmwareModules,
+    });
     if (!report.plan) throw new Error(report.error ?? 'the board could not be indexed');
     const plan = report.plan;
     this.planIsCurrent = true;

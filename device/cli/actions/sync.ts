@@ -1,6 +1,7 @@
 import { refusalText } from '../../../protocol/mpy/index.ts';
 import type { Plan } from '../../../protocol/plan/plan.ts';
 import { CommandCache } from '../../../protocol/transfer/index.ts';
+import { diskFirmwareModules } from '../../host-cache.ts';
 import { hostCompiler } from '../../host-compiler.ts';
 import { listPorts } from '../../ports.ts';
 import { readProject, type Project } from '../../project-files.ts';
@@ -53,6 +54,7 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
           dryRun,
           commandCache,
           compiler: hostCompiler,
+          firmwareModules: diskFirmwareModules(),
           notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`),
         },
         (event) => progress?.update(i, event),
