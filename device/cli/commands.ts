@@ -80,7 +80,9 @@ export function buildProgram(version: string): Command {
     'send each board what it can load and what changed; several --port (or --all) sync a classroom in parallel',
     'remove board files under the destination that are not in the project',
     'runSync',
-  );
+  )
+    .option('--run', 'then restart each board as on power-up and show what boot.py and main.py print; a traceback is a problem')
+    .option('--run-seconds <seconds>', 'how long --run watches (default: 3); a main.py still running then is left running', parseSeconds);
 
   withPort(program.command('exec').description('run Python code on the board and print what it prints').argument('<code>', 'Python source'))
     .option('--json', `${JSON_HELP}: {"stdout", "error"} once the code has finished`)
@@ -119,6 +121,13 @@ export function buildProgram(version: string): Command {
     .action(action(() => import('./actions/virtual.ts'), 'runVirtual'));
 
   return program;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
+    throw new InvalidArgumentError('Give a number of seconds between 0 and 3600, e.g. 3 or 0.5.');
+  return seconds;
 }
 
 function parseBaud(value: string): number {

@@ -20,8 +20,9 @@
  *   before v1.14 does: the REPL only sees the Ctrl-A and reprints its banner.
  * - Soft reset. The port has no main loop to reset the VM when the REPL returns PYEXEC_FORCED_EXIT
  *   (Ctrl-D on an empty line, `sys.exit()`). We play that loop: print `MPY: soft reboot`, forget the
- *   Python state (`sys.modules`, globals of `__main__`), keep the filesystem, and restart the REPL,
- *   which prints the banner of its current mode.
+ *   Python state (`sys.modules`, globals of `__main__`), keep the filesystem, run boot.py and main.py
+ *   when the reset came from the friendly REPL (as firmware does), and restart the REPL, which
+ *   prints the banner of its current mode.
  * - Line endings. Boards send text through `mp_hal_stdout_tx_strn_cooked` (`\n` → `\r\n`); this port
  *   writes `\n` raw. We cook every `\n` not already preceded by `\r`. Binary output written through
  *   `sys.stdout.buffer` is cooked too, so hosts must encode binary data as text (they must anyway:
@@ -116,6 +117,33 @@ def _mpysync_soft_reset():
             del g[k]
     gc.collect()
 _mpysync_soft_reset()
+`;
+
+/**
+ * Runs inside the board's VM after a soft reset from the friendly REPL, as a port's main loop does
+ * (`pyexec_file_if_exists`): boot.py, then main.py, each compiled under its own name so that a
+ * traceback names the file and line. (From the raw REPL neither runs, as on firmware.)
+ */
+const RUN_BOOT_AND_MAIN = `
+def _mpysync_run_files():
+    import os, sys
+    for name in ('boot.py', 'main.py'):
+        try:
+            os.stat(name)
+        except OSError:
+            continue
+        try:
+            with open(name) as f:
+                code = compile(f.read(), name, 'exec')
+            exec(code, {'__name__': '__main__'})
+        except BaseException as e:
+            # As the firmware prints it: without this helper's own frame.
+            import io
+            text = io.StringIO()
+            sys.print_exception(e, text)
+            print(''.join(l + '\\n' for l in text.getvalue().split('\\n') if l and '"<stdin>"' not in l), end='')
+_mpysync_run_files()
+del _mpysync_run_files
 `;
 
 export interface WasmBoardOptions {
@@ -387,6 +415,7 @@ export class WasmBoard {
     this.emitCooked('MPY: soft reboot\n');
     this.mp.runPython(FORGET_PYTHON_STATE);
     const wasRaw = this.mode !== 'friendly';
+    if (!wasRaw) this.mp.runPython(RUN_BOOT_AND_MAIN);
     this.mp.replInit();
     if (wasRaw) this.enterRawMode();
     else this.mode = 'friendly';

@@ -21,6 +21,9 @@ export const EOF_MARKER = Uint8Array.of(CTRL_D);
 /** Matched as a suffix: the `\r\n` before it is only sent when entering from the friendly REPL. */
 export const RAW_BANNER_WITH_PROMPT = encoder.encode('raw REPL; CTRL-B to exit\r\n>');
 export const SOFT_REBOOT = encoder.encode('soft reboot');
+export const FRIENDLY_PROMPT = encoder.encode('>>> ');
+/** The end of the friendly REPL's banner (`MicroPython v… on …` then this), the same from 1.9 to 1.27. */
+export const BANNER_END = encoder.encode('for more information.\r\n>>> ');
 export const OK = encoder.encode('OK');
 
 export const INTERRUPT = Uint8Array.of(0x0d, CTRL_C);

@@ -2,7 +2,18 @@ import type { Transport } from '../transport.ts';
 import { MpysyncError } from '../errors.ts';
 import { concat, WaitTimeout } from './byte-queue.ts';
 import { BoardError, BoardResetError, RawReplEnterError, RawReplTimeoutError, TransportClosedError } from './errors.ts';
-import { CTRL_C, CTRL_D, ENTER_RAW, EXIT_RAW, INTERRUPT, RAW_BANNER_WITH_PROMPT, RAW_PASTE_REQUEST, SOFT_REBOOT } from './framing.ts';
+import {
+  BANNER_END,
+  CTRL_C,
+  CTRL_D,
+  ENTER_RAW,
+  EXIT_RAW,
+  FRIENDLY_PROMPT,
+  INTERRUPT,
+  RAW_BANNER_WITH_PROMPT,
+  RAW_PASTE_REQUEST,
+  SOFT_REBOOT,
+} from './framing.ts';
 import { ReplLink, type ReplStats } from './link.ts';
 import { execPlainRawResilient } from './plain-raw.ts';
 import { execRawPaste, OPTIMISTIC_FIRST_PIECE, readRawPasteAnswer, requestRawPaste } from './raw-paste.ts';
@@ -155,6 +166,39 @@ export class RawRepl {
     return this.serialize(async () => {
       if (this.state !== 'raw') await this.enterNow(DEFAULT_ENTER_DEADLINE_MS, false);
       await this.softResetNow(Date.now() + DEFAULT_ENTER_DEADLINE_MS);
+    });
+  }
+
+  /**
+   * The board as on power-up: back to the friendly REPL, then Ctrl-D, so that it restarts and runs
+   * `boot.py` and `main.py` (a soft reset from the friendly REPL runs them; from the raw REPL it does
+   * not). Collects what they print until the friendly prompt is back or `runMs` have passed; a
+   * program that is still running is left running (`ended` false). Raw mode is entered again by the
+   * next command, which interrupts it.
+   */
+  runAfterSoftReset(runMs: number): Promise<{ output: Uint8Array; ended: boolean }> {
+    return this.serialize(async () => {
+      const link = this.link;
+      if (this.state !== 'raw') await this.enterNow(DEFAULT_ENTER_DEADLINE_MS, false);
+      this.state = 'unknown';
+      this.heapFresh = false;
+      link.countRoundTrip();
+      await link.write(EXIT_RAW, DEFAULT_IDLE_MS);
+      // The friendly banner ends in its prompt; only then is Ctrl-D a soft reset (on an empty line).
+      await link.until(FRIENDLY_PROMPT, { deadline: Date.now() + DEFAULT_ENTER_DEADLINE_MS }, 'the friendly prompt after leaving the raw REPL');
+      link.queue.takeAll();
+      await link.write(Uint8Array.of(CTRL_D), DEFAULT_IDLE_MS);
+      const deadline = Date.now() + runMs;
+      const seen: Uint8Array[] = [];
+      try {
+        // main.py may print ">>> " itself: the run has ended when the banner's last line and the prompt come.
+        await link.queue.takeUntil(BANNER_END, { deadline }, (bytes) => seen.push(bytes));
+        this.state = 'friendly';
+        return { output: concat(seen), ended: true };
+      } catch (error) {
+        if (!(error instanceof WaitTimeout)) throw error;
+        return { output: concat([...seen, link.queue.takeAll()]), ended: false };
+      }
     });
   }
 

@@ -21,6 +21,7 @@ import type { RawRepl } from '../repl/index.ts';
 import { executePlan, plannedOutcome, transferSettings, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer/index.ts';
 import type { Transport } from '../transport.ts';
 import { probeAndPlan } from './probe-and-plan.ts';
+import { runAfterSync, type RunReport } from './run-main.ts';
 
 /** A file of the project that could not be taken (unreadable, a link out of the folder…). */
 export interface ProjectProblem {
@@ -46,6 +47,8 @@ export interface SyncBoardOptions {
   commandCache?: CommandCache;
   /** MicroPython's compiler on the host: given, every `.py` is checked for this board before a byte is sent (it compiles, its imports resolve). */
   compiler?: HostCompiler;
+  /** After the files arrive: restart the board as on power-up and report what boot.py and main.py print for this long. */
+  run?: { seconds: number };
   /** Firmwares' built-in modules kept between syncs: the import check then asks the board only about names that are not among them. */
   firmwareModules?: FirmwareModulesCache;
   /** What the transfer should take the board to be (the benchmark pretends features away). */
@@ -63,6 +66,8 @@ export interface SyncReport extends SyncOutcome {
   status: BoardStatus;
   /** What was found that will not work on this board (syntax errors, native code without an emitter…). */
   problems: SourceProblem[];
+  /** What main.py printed when the board ran it after the sync (`run` option), else null. */
+  run: RunReport | null;
   /** Why the board could not be synced at all (connection, probe, not enough space). */
   error: string | null;
   errorCode: string | null;
@@ -145,6 +150,7 @@ export async function syncBoard(
       throw withRetryAdvice(error, probe.fs.rename);
     }
     report.completed = report.failed.length === 0;
+    if (options.run && report.completed) await runProgram(repl, options.run.seconds, report);
   } catch (error) {
     const outcome = (error as { outcome?: SyncOutcome }).outcome;
     if (outcome) Object.assign(report, outcome);
@@ -174,6 +180,7 @@ export function emptyReport(): SyncReport {
   return {
     completed: false,
     status: 'failed',
+    run: null,
     problems: [],
     error: null,
     errorCode: null,
@@ -237,4 +244,15 @@ async function importProblems(repl: RawRepl, files: LocalFile[], plan: Plan, pro
   const modules = await readBoardModules(repl);
   if (modules.builtins) await cache?.set(key, [...modules.builtins]);
   return checkImports(input, modules);
+}
+
+/** The program run after the sync; a board that cannot be made to run it is a problem, not a failed sync (the files arrived). */
+async function runProgram(repl: RawRepl, seconds: number, report: SyncReport): Promise<void> {
+  try {
+    const { run, problems } = await runAfterSync(repl, seconds);
+    report.run = run;
+    report.problems.push(...problems);
+  } catch (error) {
+    report.problems.push({ file: 'main.py', line: null, kind: 'run', message: `main.py could not be run after the sync: ${(error as Error).message}` });
+  }
 }

@@ -1,5 +1,6 @@
 import { refusalText } from '../../../protocol/mpy/index.ts';
 import type { Plan } from '../../../protocol/plan/plan.ts';
+import type { RunReport } from '../../../protocol/session/run-main.ts';
 import { CommandCache } from '../../../protocol/transfer/index.ts';
 import { diskFirmwareModules } from '../../host-cache.ts';
 import { hostCompiler } from '../../host-compiler.ts';
@@ -16,6 +17,8 @@ interface SyncCliOptions {
   dest?: string;
   delete?: boolean;
   json?: boolean;
+  run?: boolean;
+  runSeconds?: number;
 }
 
 export const runPlan = (dir: string, opts: SyncCliOptions) => run(dir, opts, true);
@@ -55,6 +58,7 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
           commandCache,
           compiler: hostCompiler,
           firmwareModules: diskFirmwareModules(),
+          run: opts.run ? { seconds: opts.runSeconds ?? 3 } : undefined,
           notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`),
         },
         (event) => progress?.update(i, event),
@@ -92,6 +96,7 @@ function describeBoard(r: BoardReport, dryRun: boolean): string {
   if (r.plan) lines.push(planTable(r.plan));
   for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.summary}`);
   for (const p of r.problems) lines.push(`  ${c.yellow('problem')} ${p.message}`);
+  if (r.run) lines.push(describeRun(r.run));
   for (const f of r.failed) lines.push(`  ${c.red('failed')} ${f.file}: ${f.error}`);
   if (r.error) lines.push(`  ${c.red('error')} ${r.error}`);
   else if (!dryRun)
@@ -99,6 +104,12 @@ function describeBoard(r: BoardReport, dryRun: boolean): string {
       `  ${r.uploaded.length} uploaded, ${r.skipped.length} unchanged, ${r.refused.length} refused, ${r.deleted.length} deleted · ${formatBytes(r.payloadBytes)} of files, ${formatBytes(r.wireBytesSent)} on the wire, ${r.roundTrips} round trips, ${(r.ms / 1000).toFixed(1)} s`,
     );
   return lines.join('\n');
+}
+
+function describeRun(run: RunReport): string {
+  const what = run.ended ? `ran main.py` : `main.py still running after ${run.seconds} s (left running)`;
+  const printed = run.output.trim() ? `; it printed:\n${run.output.trimEnd().replace(/^/gm, '    | ')}` : '; it printed nothing';
+  return `  ${c.cyan('run')}     ${what}${printed}`;
 }
 
 function planTable(plan: Plan): string {
@@ -133,7 +144,13 @@ function summaryTable(reports: BoardReport[]): string {
 function resultText(r: BoardReport): string {
   if (r.status === 'ok') return c.green('ok');
   if (r.status === 'failed') return c.red(r.error ?? `failed: ${r.failed.length} file(s) did not arrive`);
-  const parts = [r.refused.length ? `${r.refused.length} refused` : '', r.problems.length ? `${r.problems.length} will not compile` : ''].filter(Boolean);
+  const count = (kind: string) => r.problems.filter((p) => p.kind === kind).length;
+  const parts = [
+    r.refused.length ? `${r.refused.length} refused` : '',
+    count('syntax') ? `${count('syntax')} will not compile` : '',
+    count('import') ? `${count('import')} import${count('import') === 1 ? '' : 's'} will not resolve` : '',
+    count('run') ? 'main.py raised an error' : '',
+  ].filter(Boolean);
   return c.yellow(`problems: ${parts.join(', ')}`);
 }
 
