@@ -128,6 +128,26 @@ describe('will it run: the host compiles every .py for the board', () => {
     expect(second.json.boards[0].roundTrips).toBe(2);
   });
 
+  it('several boards: the same refusal or problem is explained once, with the boards it applies to', async () => {
+    const second = await startVirtualBoard();
+    try {
+      const fixture = 'test/fixtures/sync-project';
+      const { json } = await runCliJson<{ boards: any[]; findings: any[] }>(['plan', fixture, '--port', board.port, '--port', second.port]);
+      expect(json.findings).toEqual(
+        expect.arrayContaining([
+          { kind: 'refused', text: expect.stringMatching(/^lib\/turbo\.mpy: native code in \.mpy unsupported — /), boards: [board.port, second.port] },
+          { kind: 'substitute', text: expect.stringMatching(/^lib\/fastmath\.mpy → lib\/fastmath\.py: /), boards: [board.port, second.port] },
+        ]),
+      );
+      const people = await runCli(['plan', fixture, '--port', board.port, '--port', second.port]);
+      expect(people.stdout.match(/turbo\.mpy holds native/g)).toHaveLength(1);
+      expect(people.stdout).toMatch(/refuse {3}lib\/turbo\.mpy {5}native code in \.mpy unsupported \(explained below\)/);
+      expect(people.stdout).toMatch(/What will not work as it is, and on which boards:\n {2}refused lib\/turbo\.mpy: [^\n]*\n {4}on all 2 boards/);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('a clean project is ok, exit 0', async () => {
     const { result, json } = await runCliJson<{ boards: any[] }>(['sync', CLEAN, '--port', board.port]);
     expect(json.boards[0]).toMatchObject({ status: 'ok', problems: [] });

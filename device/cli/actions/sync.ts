@@ -9,6 +9,7 @@ import { readProject, type Project } from '../../project-files.ts';
 import { syncOneBoard, type BoardReport } from '../../sync-runner.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c, formatBytes, printJson, table } from '../output.ts';
+import { groupFindings, type Finding } from '../findings.ts';
 import { progressFor, type ProgressView } from '../progress.ts';
 
 interface SyncCliOptions {
@@ -70,11 +71,17 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
   if (opts.json) {
     printJson(
       dryRun
-        ? { boards: reports.map((r) => ({ port: r.port, status: r.status, problems: r.problems, error: r.error, plan: r.plan })) }
-        : { boards: reports.map(jsonReport) },
+        ? {
+            boards: reports.map((r) => ({ port: r.port, status: r.status, problems: r.problems, error: r.error, plan: r.plan })),
+            findings: groupFindings(reports),
+          }
+        : { boards: reports.map(jsonReport), findings: groupFindings(reports) },
     );
   } else {
-    for (const r of reports) process.stdout.write(describeBoard(r, dryRun) + '\n');
+    // Several boards: each explanation once, with the boards it applies to, after the boards' plans.
+    const grouped = reports.length > 1;
+    for (const r of reports) process.stdout.write(describeBoard(r, dryRun, grouped) + '\n');
+    if (grouped) process.stdout.write(describeFindings(groupFindings(reports), reports.length));
     if (reports.length > 1 || !dryRun) process.stdout.write('\n' + summaryTable(reports) + '\n');
   }
   // 0 only when every board is ok: a refused file or a syntax error is a problem even when the bytes arrived.
@@ -91,11 +98,16 @@ function jsonReport(r: BoardReport) {
   return { ...rest, probe: board, plan };
 }
 
-function describeBoard(r: BoardReport, dryRun: boolean): string {
+function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): string {
   const lines = [`${c.bold(r.port)}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
-  if (r.plan) lines.push(planTable(r.plan));
-  for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.summary}`);
-  for (const p of r.problems) lines.push(`  ${c.yellow('problem')} ${p.message}`);
+  if (r.plan) lines.push(planTable(r.plan, grouped));
+  if (grouped) {
+    const said = r.substituted.length + r.problems.length;
+    if (said) lines.push(`  ${c.yellow(`${said} finding${said === 1 ? '' : 's'}`)} explained below`);
+  } else {
+    for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.summary}`);
+    for (const p of r.problems) lines.push(`  ${c.yellow('problem')} ${p.message}`);
+  }
   if (r.run) lines.push(describeRun(r.run));
   for (const f of r.failed) lines.push(`  ${c.red('failed')} ${f.file}: ${f.error}`);
   if (r.error) lines.push(`  ${c.red('error')} ${r.error}`);
@@ -112,11 +124,23 @@ function describeRun(run: RunReport): string {
   return `  ${c.cyan('run')}     ${what}${printed}`;
 }
 
-function planTable(plan: Plan): string {
+function describeFindings(findings: Finding[], boards: number): string {
+  if (!findings.length) return '';
+  const label = { refused: c.red('refused'), substitute: c.cyan('substitute'), problem: c.yellow('problem') };
+  const lines = [c.bold('\nWhat will not work as it is, and on which boards:')];
+  for (const f of findings) {
+    const where = f.boards.length === boards ? `all ${boards} boards` : `${f.boards.length} of ${boards} boards: ${f.boards.join(', ')}`;
+    lines.push(`  ${label[f.kind]} ${f.text}`, `    ${c.dim(`on ${where}`)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function planTable(plan: Plan, grouped: boolean): string {
   const colour = { upload: c.green, skip: c.dim, refuse: c.red, delete: c.yellow } as const;
   const rows = plan.entries.map((e) => {
     const what = e.action === 'delete' ? e.remote : e.file;
-    const why = e.action === 'refuse' ? `${e.firmwareError ? e.firmwareError + ': ' : ''}${refusalText(e)}` : e.reason;
+    const explained = grouped ? `${e.action === 'refuse' ? (e.firmwareError ?? 'refused') : ''} (explained below)` : '';
+    const why = e.action === 'refuse' ? explained || `${e.firmwareError ? e.firmwareError + ': ' : ''}${refusalText(e)}` : e.reason;
     return ['  ' + colour[e.action](e.action.padEnd(7)), what, why];
   });
   for (const b of plan.blockers) rows.push(['  ' + c.red('blocked'), '', b]);
@@ -154,9 +178,10 @@ function resultText(r: BoardReport): string {
   return c.yellow(`problems: ${parts.join(', ')}`);
 }
 
-/** A port named twice is one board: it is synced once (a second connection would find the port busy). */
+/** A port named twice is one board: it is synced once (a second connection would find it busy). Each `virtual` is a board of its own. */
 function unique(ports: string[]): string[] {
-  const seen = [...new Set(ports)];
-  if (seen.length < ports.length) process.stderr.write(`mpysync: a port was named more than once; each board is synced once (${seen.join(', ')})\n`);
+  const seen = ports.filter((port, i) => port === 'virtual' || ports.indexOf(port) === i);
+  if (seen.length < ports.length)
+    process.stderr.write(`mpysync: a port was named more than once; each board is synced once (${[...new Set(seen)].join(', ')})\n`);
   return seen;
 }
