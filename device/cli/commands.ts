@@ -29,6 +29,10 @@ export function buildProgram(version: string): Command {
   program.configureHelp({ sortSubcommands: false });
 
   const boardFiles = () => import('./actions/board-files.ts');
+  const syncActions = () => import('./actions/sync.ts');
+  const runOption = () => new Option('--run', 'then restart each board as on power-up and show what boot.py and main.py print; a traceback is a problem');
+  const runSecondsOption = () =>
+    new Option('--run-seconds <seconds>', 'how long --run watches (default: 3); a main.py still running then is left running').argParser(parseSeconds);
   const withPort = (command: Command) => command.option('-p, --port <port>', PORT_HELP, 'auto');
 
   program
@@ -58,7 +62,7 @@ export function buildProgram(version: string): Command {
     .option('--json', JSON_HELP)
     .action(action(() => import('./actions/probe.ts'), 'runProbe'));
 
-  const projectCommand = (name: string, description: string, deleteHelp: string, run: string) =>
+  const projectCommand = (name: string, description: string, deleteHelp: string, run: string, load: () => Promise<Record<string, unknown>> = syncActions) =>
     program
       .command(name)
       .description(description)
@@ -68,7 +72,7 @@ export function buildProgram(version: string): Command {
       .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)")
       .option('--delete', deleteHelp)
       .option('--json', JSON_HELP)
-      .action(action(() => import('./actions/sync.ts'), run));
+      .action(action(load, run));
   projectCommand(
     'plan',
     'dry run: what a sync would do on each board, file by file, with reasons',
@@ -81,8 +85,17 @@ export function buildProgram(version: string): Command {
     'remove board files under the destination that are not in the project',
     'runSync',
   )
-    .option('--run', 'then restart each board as on power-up and show what boot.py and main.py print; a traceback is a problem')
-    .option('--run-seconds <seconds>', 'how long --run watches (default: 3); a main.py still running then is left running', parseSeconds);
+    .addOption(runOption())
+    .addOption(runSecondsOption());
+  projectCommand(
+    'watch',
+    'sync, then sync again (only what changed) every time a file in the project is saved; Ctrl-C stops',
+    'remove board files under the destination that are not in the project',
+    'runWatch',
+    () => import('./actions/watch.ts'),
+  )
+    .addOption(runOption())
+    .addOption(runSecondsOption());
 
   withPort(program.command('exec').description('run Python code on the board and print what it prints').argument('<code>', 'Python source'))
     .option('--json', `${JSON_HELP}: {"stdout", "error"} once the code has finished`)

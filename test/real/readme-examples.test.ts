@@ -9,8 +9,8 @@ import { runCli } from '../helpers/cli.ts';
 import { mpysyncCommands, readmeBlocks } from '../helpers/readme.ts';
 
 const BOARD_COMMANDS = new Set(['probe', 'plan', 'sync', 'exec', 'ls', 'cat', 'rm']);
-/** Interactive or endless: checked to exist, not run. */
-const LONG_RUNNING = new Set(['repl', 'virtual']);
+/** Interactive or endless: checked to exist, not run (watch runs in test/real/watch.test.ts). */
+const LONG_RUNNING = new Set(['repl', 'virtual', 'watch']);
 const USAGE_ERROR = /error: (unknown|missing|too many|option)|unknown command|is not a number|no \.mpy files/i;
 
 describe("the README's command examples run as written", () => {
@@ -27,7 +27,7 @@ describe("the README's command examples run as written", () => {
 
   it('the "Use it" block has the commands the README promises', () => {
     expect(commands.map((c) => c[0])).toEqual(
-      expect.arrayContaining(['check', 'inspect', 'ports', 'probe', 'plan', 'sync', 'exec', 'ls', 'cat', 'rm', 'repl', 'virtual']),
+      expect.arrayContaining(['check', 'inspect', 'ports', 'probe', 'plan', 'sync', 'watch', 'exec', 'ls', 'cat', 'rm', 'repl', 'virtual']),
     );
   });
 

@@ -12,7 +12,23 @@ import { colours as c, formatBytes, printJson, table } from '../output.ts';
 import { groupFindings, type Finding } from '../findings.ts';
 import { progressFor, type ProgressView } from '../progress.ts';
 
-interface SyncCliOptions {
+export const runPlan = (dir: string, opts: SyncCliOptions) => run(dir, opts, true);
+export const runSync = (dir: string, opts: SyncCliOptions) => run(dir, opts, false);
+
+async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<void> {
+  const project = await readProjectOrSay(dir);
+  const ports = project && (await resolvePorts(opts));
+  if (!project || !ports) {
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  const reports = await syncRound(project, ports, opts, dryRun, new CommandCache(), !opts.json);
+  if (opts.json) printJson(reportsJson(reports, dryRun));
+  else process.stdout.write(describeReports(reports, dryRun));
+  process.exitCode = exitCodeOf(reports);
+}
+
+export interface SyncCliOptions {
   port?: string[];
   all?: boolean;
   dest?: string;
@@ -22,31 +38,36 @@ interface SyncCliOptions {
   runSeconds?: number;
 }
 
-export const runPlan = (dir: string, opts: SyncCliOptions) => run(dir, opts, true);
-export const runSync = (dir: string, opts: SyncCliOptions) => run(dir, opts, false);
-
-async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<void> {
-  let project: Project;
+/** The project, or null once its problem is said (a folder that is not there, not readable). */
+export async function readProjectOrSay(dir: string): Promise<Project | null> {
   try {
-    project = await readProject(dir);
+    return await readProject(dir);
   } catch (error) {
     process.stderr.write(`mpysync: ${(error as Error).message}\n`);
-    process.exitCode = EXIT_USAGE;
-    return;
+    return null;
   }
-  let ports = unique(opts.port?.length ? opts.port : ['auto']);
-  if (opts.all) {
-    ports = (await listPorts()).filter((p) => p.identity.likelyMicroPython).map((p) => p.path);
-    if (!ports.length) {
-      process.stderr.write('mpysync: --all found no MicroPython-looking port (mpysync ports lists what is plugged in)\n');
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
-  }
+}
+
+/** The ports to sync (each named once, or every MicroPython-looking one with --all), or null once the reason is said. */
+export async function resolvePorts(opts: SyncCliOptions): Promise<string[] | null> {
+  if (!opts.all) return unique(opts.port?.length ? opts.port : ['auto']);
+  const ports = (await listPorts()).filter((p) => p.identity.likelyMicroPython).map((p) => p.path);
+  if (ports.length) return ports;
+  process.stderr.write('mpysync: --all found no MicroPython-looking port (mpysync ports lists what is plugged in)\n');
+  return null;
+}
+
+/** Every board synced (or planned) at once; progress bars on a terminal when `showProgress`. */
+export async function syncRound(
+  project: Project,
+  ports: string[],
+  opts: SyncCliOptions,
+  dryRun: boolean,
+  commandCache: CommandCache,
+  showProgress: boolean,
+): Promise<BoardReport[]> {
   const dest = opts.dest === undefined ? '' : opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
-  const progress: ProgressView | null = dryRun || opts.json ? null : await progressFor(ports);
-  // Boards synced together get the same commands: compressed once for the class.
-  const commandCache = new CommandCache();
+  const progress: ProgressView | null = dryRun || !showProgress ? null : await progressFor(ports);
   const reports = await Promise.all(
     ports.map((port, i) =>
       syncOneBoard(
@@ -56,6 +77,7 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
           dest,
           deleteExtraneous: opts.delete ?? false,
           dryRun,
+          // Boards synced together get the same commands: compressed once for the class.
           commandCache,
           compiler: hostCompiler,
           firmwareModules: diskFirmwareModules(),
@@ -67,25 +89,30 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
     ),
   );
   progress?.stop();
+  return reports;
+}
 
-  if (opts.json) {
-    printJson(
-      dryRun
-        ? {
-            boards: reports.map((r) => ({ port: r.port, status: r.status, problems: r.problems, error: r.error, plan: r.plan })),
-            findings: groupFindings(reports),
-          }
-        : { boards: reports.map(jsonReport), findings: groupFindings(reports) },
-    );
-  } else {
-    // Several boards: each explanation once, with the boards it applies to, after the boards' plans.
-    const grouped = reports.length > 1;
-    for (const r of reports) process.stdout.write(describeBoard(r, dryRun, grouped) + '\n');
-    if (grouped) process.stdout.write(describeFindings(groupFindings(reports), reports.length));
-    if (reports.length > 1 || !dryRun) process.stdout.write('\n' + summaryTable(reports) + '\n');
-  }
-  // 0 only when every board is ok: a refused file or a syntax error is a problem even when the bytes arrived.
-  process.exitCode = reports.some(lostBoard) ? EXIT_USAGE : reports.every((r) => r.status === 'ok') ? EXIT_OK : EXIT_SOME_FAILED;
+export function reportsJson(reports: BoardReport[], dryRun: boolean) {
+  return dryRun
+    ? {
+        boards: reports.map((r) => ({ port: r.port, status: r.status, problems: r.problems, error: r.error, plan: r.plan })),
+        findings: groupFindings(reports),
+      }
+    : { boards: reports.map(jsonReport), findings: groupFindings(reports) };
+}
+
+export function describeReports(reports: BoardReport[], dryRun: boolean): string {
+  // Several boards: each explanation once, with the boards it applies to, after the boards' plans.
+  const grouped = reports.length > 1;
+  let text = reports.map((r) => describeBoard(r, dryRun, grouped) + '\n').join('');
+  if (grouped) text += describeFindings(groupFindings(reports), reports.length);
+  if (reports.length > 1 || !dryRun) text += '\n' + summaryTable(reports) + '\n';
+  return text;
+}
+
+/** 0 only when every board is ok: a refused file or a syntax error is a problem even when the bytes arrived. */
+export function exitCodeOf(reports: BoardReport[]): number {
+  return reports.some(lostBoard) ? EXIT_USAGE : reports.every((r) => r.status === 'ok') ? EXIT_OK : EXIT_SOME_FAILED;
 }
 
 /** The board could not be reached, or the link to it was lost on the way: exit code 2. */
