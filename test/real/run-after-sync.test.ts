@@ -3,21 +3,12 @@
  * prints is the result, and a traceback is a problem of its file and line. On the virtual board
  * (MicroPython 1.27) and the micro:bit (1.9.2, whose main.py keeps running and is left running).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMicrobit, startVirtualBoard, type BoardProcess } from '../helpers/boards.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
+import { projectDir } from '../helpers/project-dir.ts';
 
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mpysync-run-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+const project = (files: Record<string, string | Uint8Array>) => projectDir(files, 'mpysync-run-');
 
 const GOOD = project({ 'main.py': 'import helper\nprint("hello", helper.twice(21))\n', 'helper.py': 'def twice(x):\n    return 2 * x\n' });
 const FAILING = project({ 'main.py': 'import helper\nprint("starting")\nhelper.go()\n', 'helper.py': 'def go():\n    return 1 / 0\n' });

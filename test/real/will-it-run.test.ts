@@ -3,21 +3,15 @@
  * before a byte is sent, and each board gets one honest status (ok / problems / failed) that the
  * exit code follows. Against the 1.27 virtual board and the micro:bit (1.9.2, no native emitter).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMicrobit, startVirtualBoard, type BoardProcess, type VirtualBoardProcess } from '../helpers/boards.ts';
 import { runCli, runCliJson } from '../helpers/cli.ts';
+import { projectDir } from '../helpers/project-dir.ts';
 
-function project(files: Record<string, string | Uint8Array>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mpysync-will-it-run-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+const project = (files: Record<string, string | Uint8Array>) => projectDir(files, 'mpysync-will-it-run-');
 
 const BROKEN = project({
   'main.py': 'import helper\nprint(helper.twice(21))\n',
