@@ -71,6 +71,10 @@ export function buildProgram(version: string): Command {
       .option('--all', 'every MicroPython-looking port on this machine')
       .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)")
       .option('--delete', deleteHelp)
+      .option(
+        '--compile',
+        'send each module but boot.py and main.py as bytecode .mpy compiled here (boards that load .mpy 6); a module that will not compile goes as .py',
+      )
       .option('--json', JSON_HELP)
       .action(action(load, run));
   projectCommand(

@@ -197,10 +197,15 @@ export function planSync(input: PlanInput): Plan {
   // What the board would really import: a .py left on the board shadows an .mpy we send.
   const deletions = new Map<string, string>();
   for (const remote of planned) {
-    if (!remote.endsWith('.mpy')) continue;
-    const shadow = stem(remote) + '.py';
-    if (remoteByPath.has(shadow) && !planned.has(shadow)) {
-      deletions.set(shadow, `MicroPython imports ${basename(shadow)} before ${basename(remote)}, so the old .py on the board would hide the new .mpy`);
+    if (remote.endsWith('.mpy')) {
+      const shadow = stem(remote) + '.py';
+      if (remoteByPath.has(shadow) && !planned.has(shadow)) {
+        deletions.set(shadow, `MicroPython imports ${basename(shadow)} before ${basename(remote)}, so the old .py on the board would hide the new .mpy`);
+      }
+    } else if (remote.endsWith('.py')) {
+      // The reverse is harmless (the .py is imported first) but leaves a stale module that would come back if the .py went.
+      const stale = stem(remote) + '.mpy';
+      if (remoteByPath.has(stale) && !planned.has(stale)) deletions.set(stale, `an old ${basename(stale)}: the ${basename(remote)} sent now replaces it`);
     }
   }
   for (const f of index.files) {

@@ -1,5 +1,5 @@
 import { runReadOnly } from '../repl/index.ts';
-import { planSync, remotePath, type LocalFile, type Plan } from '../plan/plan.ts';
+import { planSync, remotePath, type LocalFile, type Plan, type RemoteIndex } from '../plan/plan.ts';
 import { parseProbeOutput, type BoardProbe } from '../probe/probe.ts';
 import { pySource } from '../python/literal.ts';
 import { indexSnippet } from '../board-index/index-program.ts';
@@ -22,7 +22,11 @@ export interface PlanOptions {
  * Probe (unless given) and index the destination — one program, one round trip — then plan.
  * The CLI and the web page both call this; neither knows a byte of the protocol.
  */
-export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: PlanOptions): Promise<{ probe: BoardProbe; plan: Plan; probeMs: number }> {
+export async function probeAndPlan(
+  repl: RawRepl,
+  files: LocalFile[],
+  options: PlanOptions,
+): Promise<{ probe: BoardProbe; plan: Plan; probeMs: number; index: RemoteIndex }> {
   const started = performance.now();
   const candidates = new Map(files.map((f) => [remotePath(options.dest, f.relative), f.bytes.length]));
   // Only the folders the project has, unless --delete needs everything under the destination.
@@ -49,7 +53,7 @@ export async function probeAndPlan(repl: RawRepl, files: LocalFile[], options: P
   }
   const probeMs = options.probe ? 0 : Math.round(performance.now() - started);
   const plan = planSync({ local: files, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous });
-  return { probe, plan, probeMs };
+  return { probe, plan, probeMs, index };
 }
 
 /** The destination and every folder a project file lands in, parents first. */

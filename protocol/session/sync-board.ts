@@ -13,7 +13,8 @@ import {
   type FirmwareModulesCache,
   type ImportCheckInput,
 } from '../plan/import-check.ts';
-import { remotePath, type LocalFile, type Plan } from '../plan/plan.ts';
+import { compileModules, COMPILED_MPY_VERSION, type CompiledModule, type CompiledProject } from '../plan/compile-modules.ts';
+import { planSync, remotePath, type LocalFile, type Plan, type RemoteIndex } from '../plan/plan.ts';
 import type { BoardProbe } from '../probe/probe.ts';
 import { compileOnBoard } from '../plan/board-compile.ts';
 import { checkSources, type HostCompiler, type SourceProblem } from '../plan/source-check.ts';
@@ -47,6 +48,8 @@ export interface SyncBoardOptions {
   commandCache?: CommandCache;
   /** MicroPython's compiler on the host: given, every `.py` is checked for this board before a byte is sent (it compiles, its imports resolve). */
   compiler?: HostCompiler;
+  /** Send every module but boot.py and main.py as bytecode .mpy compiled by `compiler` (boards that load .mpy 6). */
+  compile?: boolean;
   /** After the files arrive: restart the board as on power-up and report what boot.py and main.py print for this long. */
   run?: { seconds: number };
   /** Firmwares' built-in modules kept between syncs: the import check then asks the board only about names that are not among them. */
@@ -66,6 +69,9 @@ export interface SyncReport extends SyncOutcome {
   status: BoardStatus;
   /** What was found that will not work on this board (syntax errors, native code without an emitter…). */
   problems: SourceProblem[];
+  /** With `compile`: the modules sent as `.mpy`, and those sent as `.py` with the reason. */
+  compiled: CompiledModule[];
+  asSource: Array<{ file: string; reason: string }>;
   /** What main.py printed when the board ran it after the sync (`run` option), else null. */
   run: RunReport | null;
   /** Why the board could not be synced at all (connection, probe, not enough space). */
@@ -107,8 +113,13 @@ export async function syncBoard(
     let probe = options.probe;
     let plan = options.plan;
     if (!probe || !plan) {
-      const planned = await probeAndPlan(repl, files, { dest: options.dest, deleteExtraneous: options.deleteExtraneous, probe });
+      // Compiled before the index is fetched, so that it fingerprints the .mpy too (an unchanged one is skipped).
+      const compiledProject = options.compile && options.compiler ? await compileModules(files, options.compiler) : null;
+      const planned = await probeAndPlan(repl, compiledProject?.files ?? files, { dest: options.dest, deleteExtraneous: options.deleteExtraneous, probe });
       ({ probe, plan } = planned);
+      if (compiledProject) {
+        ({ plan, files } = useCompiled(compiledProject, files, planned, options, report));
+      }
       report.probeMs = planned.probeMs;
       for (const p of options.problems ?? [])
         plan.entries.push({ action: 'refuse', file: p.file, firmwareError: null, summary: `${p.file}: ${p.reason}`, fix: null });
@@ -181,6 +192,8 @@ export function emptyReport(): SyncReport {
     completed: false,
     status: 'failed',
     run: null,
+    compiled: [],
+    asSource: [],
     problems: [],
     error: null,
     errorCode: null,
@@ -255,4 +268,33 @@ async function runProgram(repl: RawRepl, seconds: number, report: SyncReport): P
   } catch (error) {
     report.problems.push({ file: 'main.py', line: null, kind: 'run', message: `main.py could not be run after the sync: ${(error as Error).message}` });
   }
+}
+
+/**
+ * The plan with the compiled modules where the board loads `.mpy` 6 (each `.py` superseded by its
+ * `.mpy`, as for a project that ships both), else the plan of the project as it is.
+ */
+function useCompiled(
+  compiled: CompiledProject,
+  original: LocalFile[],
+  planned: { probe: BoardProbe; plan: Plan; index: RemoteIndex },
+  options: SyncBoardOptions,
+  report: SyncReport,
+): { plan: Plan; files: LocalFile[] } {
+  const { probe, index } = planned;
+  if (probe.mpy?.version !== COMPILED_MPY_VERSION) {
+    const why = probe.mpy ? `it loads .mpy ${probe.mpy.version}, and the compiler here makes .mpy ${COMPILED_MPY_VERSION}` : 'it loads no .mpy at all';
+    report.asSource = compiled.compiled.map((c) => ({ file: c.file, reason: `sent as .py: this board cannot use the compiled module (${why})` }));
+    return { plan: planSync({ local: original, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous }), files: original };
+  }
+  const kept = new Set(planned.plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
+  report.compiled = compiled.compiled.filter((c) => kept.has(c.mpy));
+  report.asSource = compiled.asSource;
+  const from = new Map(report.compiled.map((c) => [c.mpy, c.file]));
+  const to = new Map(report.compiled.map((c) => [c.file, c.mpy]));
+  for (const e of planned.plan.entries) {
+    if ((e.action === 'upload' || e.action === 'skip') && from.has(e.file)) e.reason = `${e.reason}, compiled from ${from.get(e.file)}`;
+    else if (e.action === 'skip' && to.has(e.file)) e.reason = `compiled: ${to.get(e.file)} is sent instead`;
+  }
+  return { plan: planned.plan, files: compiled.files };
 }

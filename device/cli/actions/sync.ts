@@ -36,6 +36,7 @@ export interface SyncCliOptions {
   json?: boolean;
   run?: boolean;
   runSeconds?: number;
+  compile?: boolean;
 }
 
 /** The project, or null once its problem is said (a folder that is not there, not readable). */
@@ -82,6 +83,7 @@ export async function syncRound(
           compiler: hostCompiler,
           firmwareModules: diskFirmwareModules(),
           run: opts.run ? { seconds: opts.runSeconds ?? 3 } : undefined,
+          compile: opts.compile ?? false,
           notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`),
         },
         (event) => progress?.update(i, event),
@@ -95,7 +97,15 @@ export async function syncRound(
 export function reportsJson(reports: BoardReport[], dryRun: boolean) {
   return dryRun
     ? {
-        boards: reports.map((r) => ({ port: r.port, status: r.status, problems: r.problems, error: r.error, plan: r.plan })),
+        boards: reports.map((r) => ({
+          port: r.port,
+          status: r.status,
+          problems: r.problems,
+          error: r.error,
+          compiled: r.compiled,
+          asSource: r.asSource,
+          plan: r.plan,
+        })),
         findings: groupFindings(reports),
       }
     : { boards: reports.map(jsonReport), findings: groupFindings(reports) };
@@ -127,6 +137,8 @@ function jsonReport(r: BoardReport) {
 
 function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): string {
   const lines = [`${c.bold(r.port)}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
+  for (const m of r.compiled) lines.push(`  ${c.cyan('compile')} ${m.file} → ${m.mpy} (${m.sourceBytes} → ${m.mpyBytes} B)`);
+  for (const m of r.asSource) lines.push(`  ${c.yellow('source')}  ${m.file}: ${m.reason}`);
   if (r.plan) lines.push(planTable(r.plan, grouped));
   if (grouped) {
     const said = r.substituted.length + r.problems.length;
