@@ -15,6 +15,7 @@ export interface UiEvents {
   'mps-disconnect': { id: string };
   'mps-remove': { id: string };
   'mps-run': { id: string; code: string };
+  'mps-run-main': { id: string };
   'mps-copy-log': undefined;
 }
 

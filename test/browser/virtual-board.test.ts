@@ -119,7 +119,7 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   expect(pageErrors).toEqual([]);
 });
 
-test("a syntax error: the page's own compiler finds it in the plan, the board's compiler gives its line, the result says problems", async () => {
+test("a syntax error: the page's own compiler finds it in the plan, the board's compiler gives its line, the result says problems; Run main.py shows what it prints", async () => {
   const project = mkdtempSync(join(tmpdir(), 'mpysync-web-broken-'));
   writeFileSync(join(project, 'main.py'), 'print("hi")\n');
   writeFileSync(join(project, 'util.py'), 'def add(a, b)\n    return a + b\n');
@@ -140,6 +140,10 @@ test("a syntax error: the page's own compiler finds it in the plan, the board's 
   await result.waitFor({ timeout: STEP_MS });
   expect(await result.getAttribute('data-result')).toBe('problems');
   expect(await result.textContent()).toContain('util.py:1: SyntaxError');
+  // Run main.py: the board restarts as on power-up and what main.py prints is shown.
+  await board.getByRole('button', { name: 'Run main.py' }).click();
+  const output = board.locator('pre.output');
+  await expect.poll(async () => (await output.textContent()) ?? '', { timeout: STEP_MS }).toMatch(/main\.py, after a soft reset[\s\S]*hi/);
   expect(pageErrors).toEqual([]);
   rmSync(project, { recursive: true, force: true });
 });

@@ -158,6 +158,9 @@ export class BoardCard extends LitElement {
                 <button class="primary" ?disabled=${busy || !b.plan || b.plan.blockers.length > 0} @click=${() => emit(this, 'mps-sync', { id: b.id })}>
                   Sync this board
                 </button>
+                <button ?disabled=${busy} title="Restart the board as on power-up: boot.py and main.py run" @click=${() => emit(this, 'mps-run-main', { id: b.id })}>
+                  Run main.py
+                </button>
                 <button ?disabled=${b.activity === 'disconnecting'} @click=${() => emit(this, 'mps-disconnect', { id: b.id })}>Disconnect</button>
               `
               : b.connection !== 'connecting'

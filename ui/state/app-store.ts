@@ -64,6 +64,10 @@ export class AppStore {
     return this.boards.get(id)?.run(code) ?? Promise.resolve();
   }
 
+  runMain(id: string): Promise<void> {
+    return this.boards.get(id)?.runMain() ?? Promise.resolve();
+  }
+
   async sync(id: string): Promise<void> {
     await this.boards.get(id)?.sync(this.files);
   }

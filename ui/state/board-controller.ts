@@ -7,6 +7,7 @@ import type { LocalFile } from '../../protocol/plan/plan.ts';
 import { probeBoard } from '../../protocol/probe/probe.ts';
 import { decodeLenient, RawRepl } from '../../protocol/repl/index.ts';
 import { refusalText } from '../../protocol/mpy/index.ts';
+import { runAfterSync } from '../../protocol/session/run-main.ts';
 import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board.ts';
 import { CommandCache } from '../../protocol/transfer/index.ts';
 import { webHostCompiler } from '../../device/host-compiler-web.ts';
@@ -27,6 +28,8 @@ export type LogFn = (text: string, level?: 'info' | 'error' | 'detail') => void;
 
 const RUN_TIMEOUT_MS = 10_000;
 const KEEP_RUNS = 5;
+/** How long the Run main.py button watches what the board prints (as `sync --run`'s default). */
+const RUN_MAIN_SECONDS = 3;
 const EXIT_RAW_GRACE_MS = 1_000;
 
 export class BoardController {
@@ -161,6 +164,21 @@ export class BoardController {
       const run: CodeRun = { code, output: decodeLenient(result.stdout), error: result.error, ms: Math.round(performance.now() - started) };
       this.patch({ runs: [...this.current.runs, run].slice(-KEEP_RUNS) });
       this.log(`ran ${JSON.stringify(code)} → ${JSON.stringify(run.output + run.error)}`, 'detail');
+    });
+  }
+
+  /** The board restarted as on power-up (boot.py, main.py), and what they print for a few seconds, shown as a run. */
+  runMain(): Promise<void> {
+    return this.queued('running', async () => {
+      const started = performance.now();
+      this.planIsCurrent = false;
+      const { run } = await runAfterSync(this.repl!, RUN_MAIN_SECONDS);
+      const traceback = run.error ? run.output.slice(run.output.lastIndexOf('Traceback (most recent call last):')) : '';
+      const output = traceback ? run.output.slice(0, run.output.length - traceback.length) : run.output;
+      const still = run.ended ? '' : `\n(main.py is still running after ${RUN_MAIN_SECONDS} s; it was left running)`;
+      const entry: CodeRun = { code: 'main.py, after a soft reset', output: output + still, error: traceback, ms: Math.round(performance.now() - started) };
+      this.patch({ runs: [...this.current.runs, entry].slice(-KEEP_RUNS) });
+      this.log(`ran main.py after a soft reset → ${JSON.stringify(run.output)}`, 'detail');
     });
   }
 
