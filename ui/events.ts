@@ -16,6 +16,7 @@ export interface UiEvents {
   'mps-remove': { id: string };
   'mps-run': { id: string; code: string };
   'mps-run-main': { id: string };
+  'mps-compile': { on: boolean };
   'mps-copy-log': undefined;
 }
 

@@ -65,6 +65,7 @@ listen(app, 'mps-disconnect', ({ id }) => void store.disconnect(id));
 listen(app, 'mps-remove', ({ id }) => store.remove(id));
 listen(app, 'mps-run', ({ id, code }) => void store.runPython(id, code));
 listen(app, 'mps-run-main', ({ id }) => void store.runMain(id));
+listen(app, 'mps-compile', ({ on }) => void store.setCompile(on));
 
 listen(app, 'mps-copy-log', () => {
   const text = logAsText(store.view.value.log, { userAgent: navigator.userAgent, url: location.href });

@@ -112,9 +112,11 @@ export async function syncBoard(
   try {
     let probe = options.probe;
     let plan = options.plan;
+    // Compiled before the index is fetched, so that it fingerprints the .mpy too (an unchanged one is skipped).
+    const compiledProject = options.compile && options.compiler ? await compileModules(files, options.compiler) : null;
+    // A plan made earlier with the compiled modules (the page's) needs their bytes now.
+    if (plan && compiledProject && probe?.mpy?.version === COMPILED_MPY_VERSION) files = compiledProject.files;
     if (!probe || !plan) {
-      // Compiled before the index is fetched, so that it fingerprints the .mpy too (an unchanged one is skipped).
-      const compiledProject = options.compile && options.compiler ? await compileModules(files, options.compiler) : null;
       const planned = await probeAndPlan(repl, compiledProject?.files ?? files, { dest: options.dest, deleteExtraneous: options.deleteExtraneous, probe });
       ({ probe, plan } = planned);
       if (compiledProject) {

@@ -147,3 +147,32 @@ test("a syntax error: the page's own compiler finds it in the plan, the board's 
   expect(pageErrors).toEqual([]);
   rmSync(project, { recursive: true, force: true });
 });
+
+test('the compile switch: modules planned and sent as .mpy compiled in the page, main.py as source, and main.py runs', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'mpysync-web-compile-'));
+  writeFileSync(join(project, 'main.py'), 'import helper\nprint("compiled says", helper.twice(21))\n');
+  writeFileSync(join(project, 'helper.py'), '# a helper\ndef twice(x):\n    return 2 * x\n');
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Virtual board' }).click();
+  const board = card(page, 'Virtual board 1');
+  await board.locator('[data-fact=abi]').waitFor({ timeout: STEP_MS });
+  await page.locator('#folder-input').setInputFiles(project);
+  await board.locator('tr[data-file="helper.py"]').waitFor({ timeout: STEP_MS });
+  await page.getByLabel('Send modules as compiled .mpy').check();
+  const compiled = board.locator('tr[data-file="helper.mpy"]');
+  await compiled.waitFor({ timeout: STEP_MS });
+  expect(await compiled.textContent()).toContain('compiled from helper.py');
+  expect(await board.locator('tr[data-file="main.py"]').textContent()).toContain('upload');
+  await board.getByRole('button', { name: 'Sync this board' }).click();
+  await board.locator('[data-result]').waitFor({ timeout: STEP_MS });
+  expect(await board.locator('[data-result]').getAttribute('data-result')).toBe('ok');
+  await board.getByRole('button', { name: 'Run main.py' }).click();
+  const output = board.locator('pre.output');
+  await expect.poll(async () => (await output.textContent()) ?? '', { timeout: STEP_MS }).toMatch(/compiled says 42/);
+  const listing = await runPython(board, 'import os; print(sorted(os.listdir()))');
+  expect(listing).toContain("['helper.mpy', 'main.py']");
+  expect(pageErrors).toEqual([]);
+  rmSync(project, { recursive: true, force: true });
+});

@@ -94,6 +94,12 @@ export class MpysyncApp extends LitElement {
       .boards-head h2 {
         margin: 0 auto 0 0;
       }
+      .boards-head .compile {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        cursor: pointer;
+      }
       .boards {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr));
@@ -149,6 +155,10 @@ export class MpysyncApp extends LitElement {
       <section aria-labelledby="boards-title">
         <div class="boards-head">
           <h2 id="boards-title"><span class="step" aria-hidden="true">3</span>Check the plan and sync</h2>
+          <label class="compile" title="Every module but boot.py and main.py is compiled here by MicroPython's compiler and sent as .mpy">
+            <input type="checkbox" .checked=${v.compile} @change=${(e: Event) => emit(this, 'mps-compile', { on: (e.target as HTMLInputElement).checked })} />
+            Send modules as compiled .mpy
+          </label>
           <button class="primary" ?disabled=${!canSyncAll} @click=${() => emit(this, 'mps-sync-all')}>Sync all boards${connected.length ? ` (${connected.length})` : ''}</button>
         </div>
         ${

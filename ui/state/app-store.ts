@@ -3,7 +3,7 @@
  * `view` (immutable data) and raise events; ui/main.ts turns those events into calls here.
  */
 import type { LocalFile } from '../../protocol/plan/plan.ts';
-import { BoardController, type OpenedLink } from './board-controller.ts';
+import { BoardController, type OpenedLink, type SyncSettings } from './board-controller.ts';
 import type { FolderContents } from './folder-reader.ts';
 import { Observable } from './observable.ts';
 import type { AppView, BoardKind, ConnectSupport, LogEntry } from './views.ts';
@@ -14,6 +14,7 @@ export class AppStore {
   readonly view: Observable<AppView>;
   private readonly boards = new Map<string, BoardController>();
   private files: LocalFile[] = [];
+  private settings: SyncSettings = { compile: false };
   private nextId = 1;
   private virtualCount = 0;
 
@@ -25,6 +26,7 @@ export class AppStore {
       support,
       notice: null,
       copyStatus: null,
+      compile: false,
     });
   }
 
@@ -41,7 +43,7 @@ export class AppStore {
     this.boards.set(id, board);
     this.view.update((v) => ({ ...v, boards: [...v.boards, board.view], notice: null }));
     await board.open(openLink);
-    if (board.usable && this.files.length) await board.plan(this.files);
+    if (board.usable && this.files.length) await board.plan(this.files, this.settings);
   }
 
   nextVirtualLabel(): string {
@@ -69,16 +71,24 @@ export class AppStore {
   }
 
   async sync(id: string): Promise<void> {
-    await this.boards.get(id)?.sync(this.files);
+    await this.boards.get(id)?.sync(this.files, this.settings);
   }
 
   /** Every connected board at once, each on its own link. */
   async syncAll(): Promise<void> {
-    await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.sync(this.files)));
+    await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.sync(this.files, this.settings)));
   }
 
   projectLoading(): void {
     this.view.update((v) => ({ ...v, project: { ...v.project, loading: true }, notice: null }));
+  }
+
+  /** The compile switch: every connected board gets a fresh plan with modules as .mpy (or as source again). */
+  async setCompile(on: boolean): Promise<void> {
+    this.settings = { compile: on };
+    this.view.update((v) => ({ ...v, compile: on }));
+    this.log('page', on ? 'modules will be sent as compiled .mpy (main.py and boot.py stay source)' : 'modules will be sent as source');
+    if (this.files.length) await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.plan(this.files, this.settings)));
   }
 
   /** A new folder (or the same one read again): every connected board gets a fresh plan. */
@@ -96,7 +106,7 @@ export class AppStore {
     }));
     const bytes = contents.files.reduce((n, f) => n + f.bytes.length, 0);
     this.log('page', `folder "${contents.name}": ${contents.files.length} file(s), ${bytes} bytes; left out: ${contents.ignored.join(', ') || 'nothing'}`);
-    await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.plan(this.files)));
+    await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.plan(this.files, this.settings)));
   }
 
   /** A problem not tied to one board, shown above the boards and logged. */

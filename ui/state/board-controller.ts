@@ -18,6 +18,12 @@ import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './view
 /** Every board of the page shares what it learnt of each firmware's built-in modules. */
 const firmwareModules = memoryFirmwareModules();
 
+/** How the page syncs, the same for every board: the CLI's switches. */
+export interface SyncSettings {
+  /** Modules as bytecode .mpy compiled in the page (`--compile`). */
+  compile: boolean;
+}
+
 export interface OpenedLink {
   transport: Transport;
   label: string;
@@ -40,6 +46,7 @@ export class BoardController {
   /** The plan shown still describes the board: nothing has run on it since it was made. */
   private planIsCurrent = false;
   private plannedFiles: LocalFile[] | null = null;
+  private plannedCompile = false;
   private readonly commandCache = new CommandCache(1);
 
   constructor(
@@ -99,8 +106,8 @@ export class BoardController {
   }
 
   /** Indexes the board's files and plans the sync of `files` (two round trips at most). */
-  plan(files: LocalFile[]): Promise<void> {
-    return this.queued('planning', () => this.planNow(files));
+  plan(files: LocalFile[], settings: SyncSettings): Promise<void> {
+    return this.queued('planning', () => this.planNow(files, settings));
   }
 
   /**
@@ -108,9 +115,9 @@ export class BoardController {
    * (Run Python, an earlier sync). Planning only when needed also spares small boards' heaps: the
    * micro:bit has about 7 KB, and every snippet run leaves garbage behind.
    */
-  sync(files: LocalFile[]): Promise<void> {
+  sync(files: LocalFile[], settings: SyncSettings): Promise<void> {
     return this.queued('syncing', async () => {
-      const current = this.planIsCurrent && this.plannedFiles === files ? this.current.plan! : undefined;
+      const current = this.planIsCurrent && this.plannedFiles === files && this.plannedCompile === settings.compile ? this.current.plan! : undefined;
       this.planIsCurrent = false;
       const session = { repl: this.repl!, transport: this.link!.transport };
       const report = await syncBoard(
@@ -123,6 +130,7 @@ export class BoardController {
           checked: current && this.current.problems,
           commandCache: this.commandCache,
           compiler: webHostCompiler,
+          compile: settings.compile,
           firmwareModules,
         },
         (event) => this.onSyncEvent(event),
@@ -194,7 +202,7 @@ export class BoardController {
     await link.transport.close();
   }
 
-  private async planNow(files: LocalFile[]): Promise<void> {
+  private async planNow(files: LocalFile[], settings: SyncSettings): Promise<void> {
     this.planIsCurrent = false;
     const session = { repl: this.repl!, transport: this.link!.transport };
     const report = await syncBoard(session, files, {
@@ -202,12 +210,14 @@ export class BoardController {
       dryRun: true,
       probe: this.current.probe ?? undefined,
       compiler: webHostCompiler,
+      compile: settings.compile,
       firmwareModules,
     });
     if (!report.plan) throw new Error(report.error ?? 'the board could not be indexed');
     const plan = report.plan;
     this.planIsCurrent = true;
     this.plannedFiles = files;
+    this.plannedCompile = settings.compile;
     this.patch({ probe: report.board, plan, problems: report.problems, progress: null, result: null });
     const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
     this.log(

@@ -102,4 +102,6 @@ export interface AppView {
   notice: string | null;
   /** "Log copied", or why it could not be. */
   copyStatus: string | null;
+  /** Modules are sent as compiled .mpy (the CLI's --compile). */
+  compile: boolean;
 }
