@@ -9,8 +9,9 @@ import type { RawRepl } from '../repl/index.ts';
 
 const MARK = 'mps-c#';
 
-/** What the board's compiler said of one source: it compiles, an error with its line, or no verdict. */
-export type BoardCompileVerdict = { kind: 'ok' } | { kind: 'error'; line: number | null; message: string } | { kind: 'unknown' };
+/** What the board's compiler said of one source: it compiles, an error with its line, it ran out of memory, or no verdict. */
+export type BoardCompileVerdict =
+  { kind: 'ok' } | { kind: 'error'; line: number | null; message: string } | { kind: 'memory'; message: string } | { kind: 'unknown' };
 
 export function boardCompileProgram(sources: ReadonlyArray<{ file: string; source: string }>): Uint8Array {
   const checks = sources.map(
@@ -53,7 +54,11 @@ export function parseBoardCompile(stdout: string, count: number): BoardCompileVe
     }
     const lines = part.split(/\r?\n/).map((l) => l.trim());
     const last = [...lines].reverse().find((l) => /^\w+Error\b/.test(l));
-    if (!last || /^MemoryError\b/.test(last)) continue;
+    if (!last) continue;
+    if (/^MemoryError\b/.test(last)) {
+      verdicts[i] = { kind: 'memory', message: last };
+      continue;
+    }
     const at = [...lines]
       .reverse()
       .map((l) => /line (\d+)/.exec(l))
@@ -79,4 +84,35 @@ export async function compileOnBoard(
   const stdout = await repl.run(boardCompileProgram(asked.map((i) => sources[i]!)), { timeoutMs: 20_000 }).catch(() => '');
   parseBoardCompile(stdout, asked.length).forEach((v, k) => (verdicts[asked[k]!] = v));
   return verdicts;
+}
+
+/**
+ * The board's compiler on files it already holds (after a sync): each is read and compiled there,
+ * nothing runs, and nothing but the names goes over the wire. Exact for that firmware, its heap
+ * included: a MemoryError says the board cannot compile the module at all (ship it as .mpy).
+ */
+export function boardCompileFilesProgram(paths: readonly string[]): Uint8Array {
+  return pySource(
+    `import sys, gc
+_i=0
+for _f in (${paths.map(pyStr).join(',')},):
+ try:
+  gc.collect()
+  with open(_f) as _h:
+   compile(_h.read(),_f,'exec')
+  print('${MARK}%d:ok' % _i)
+ except Exception as _e:
+  print('${MARK}%d:err' % _i)
+  sys.print_exception(_e)
+ _i+=1
+print('${MARK}end')
+`,
+  );
+}
+
+/** Every path compiled on the board; a board that cannot run the check gives no verdicts. */
+export async function compileFilesOnBoard(repl: RawRepl, paths: readonly string[]): Promise<BoardCompileVerdict[]> {
+  if (!paths.length) return [];
+  const stdout = await repl.run(boardCompileFilesProgram(paths), { timeoutMs: 60_000 }).catch(() => '');
+  return parseBoardCompile(stdout, paths.length);
 }

@@ -53,6 +53,7 @@ def _h(m,a):
 _p('hashlib',_h('hashlib','sha256') or _h('uhashlib','sha256'))
 _p('binascii',_h('binascii','a2b_base64') or _h('ubinascii','a2b_base64'))
 _p('deflate',_h('deflate','DeflateIO'))
+_p('compile',_h('builtins','compile'))
 try:
  _p('raw8',eval("b'"+chr(255)+"'")==b'\\xc3\\xbf')
 except Exception:

@@ -32,6 +32,8 @@ export interface BoardProbe {
      * firmware's `microbit.uart` with `micropython.kbd_intr` (transfer/write-program.ts, FEED_READER).
      */
     consoleInput: boolean;
+    /** The firmware has `compile()`: the board's own compiler can judge a source without running it (not the micro:bit). */
+    compile: boolean;
   };
 }
 
@@ -98,6 +100,7 @@ export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe 
       rawPaste,
       rawBytesLiterals: fields.get('raw8') === true,
       consoleInput: fields.get('conin') === true,
+      compile: fields.get('compile') === true,
     },
   };
 }

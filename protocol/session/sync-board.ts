@@ -16,7 +16,7 @@ import {
 import { compileModules, COMPILED_MPY_VERSION, type CompiledModule, type CompiledProject } from '../plan/compile-modules.ts';
 import { planSync, remotePath, type LocalFile, type Plan, type RemoteIndex } from '../plan/plan.ts';
 import type { BoardProbe } from '../probe/probe.ts';
-import { compileOnBoard } from '../plan/board-compile.ts';
+import { compileFilesOnBoard, compileOnBoard } from '../plan/board-compile.ts';
 import { checkSources, type HostCompiler, type SourceProblem } from '../plan/source-check.ts';
 import type { RawRepl } from '../repl/index.ts';
 import { executePlan, plannedOutcome, transferSettings, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer/index.ts';
@@ -70,7 +70,7 @@ export interface SyncReport extends SyncOutcome {
   /** What was found that will not work on this board (syntax errors, native code without an emitter…). */
   problems: SourceProblem[];
   /** With `compile`: the modules sent as `.mpy`, and those sent as `.py` with the reason. */
-  compiled: CompiledModule[];
+  compiled: Array<CompiledModule & { remote: string }>;
   asSource: Array<{ file: string; reason: string }>;
   /** What main.py printed when the board ran it after the sync (`run` option), else null. */
   run: RunReport | null;
@@ -163,6 +163,7 @@ export async function syncBoard(
       throw withRetryAdvice(error, probe.fs.rename);
     }
     report.completed = report.failed.length === 0;
+    if (options.compiler && report.completed && probe.features.compile) report.problems.push(...(await compiledOnBoard(repl, plan, report)));
     if (options.run && report.completed) await runProgram(repl, options.run.seconds, report);
   } catch (error) {
     const outcome = (error as { outcome?: SyncOutcome }).outcome;
@@ -290,7 +291,7 @@ function useCompiled(
     return { plan: planSync({ local: original, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous }), files: original };
   }
   const kept = new Set(planned.plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
-  report.compiled = compiled.compiled.filter((c) => kept.has(c.mpy));
+  report.compiled = compiled.compiled.filter((c) => kept.has(c.mpy)).map((c) => ({ ...c, remote: remotePath(options.dest, c.mpy) }));
   report.asSource = compiled.asSource;
   const from = new Map(report.compiled.map((c) => [c.mpy, c.file]));
   const to = new Map(report.compiled.map((c) => [c.file, c.mpy]));
@@ -299,4 +300,40 @@ function useCompiled(
     else if (e.action === 'skip' && to.has(e.file)) e.reason = `compiled: ${to.get(e.file)} is sent instead`;
   }
   return { plan: planned.plan, files: compiled.files };
+}
+
+/** Each .py just sent, compiled by the board's own compiler where it now lies (those already found wanting aside). */
+async function compiledOnBoard(repl: RawRepl, plan: Plan, report: SyncReport): Promise<SourceProblem[]> {
+  const judged = new Set(report.problems.filter((p) => p.kind === 'syntax').map((p) => p.file));
+  const sent = plan.entries.flatMap((e) => (e.action === 'upload' && e.file.endsWith('.py') && !judged.has(e.file) ? [e] : []));
+  const verdicts = await compileFilesOnBoard(
+    repl,
+    sent.map((e) => e.remote),
+  );
+  return sent.flatMap((e, i): SourceProblem[] => {
+    const verdict = verdicts[i];
+    if (verdict?.kind === 'error') {
+      const where = `${e.file}${verdict.line ? `:${verdict.line}` : ''}`;
+      return [
+        {
+          file: e.file,
+          line: verdict.line,
+          kind: 'syntax',
+          message: `${where}: ${verdict.message} (the board's own compiler, after the sync). Fix: correct the line, then sync again.`,
+        },
+      ];
+    }
+    if (verdict?.kind === 'memory') {
+      const free = report.board?.memFree ? ` with ${report.board.memFree} bytes free` : '';
+      return [
+        {
+          file: e.file,
+          line: null,
+          kind: 'syntax',
+          message: `${e.file}: the board ran out of memory compiling it${free} (${verdict.message}), so it cannot be imported. Fix: send it compiled (--compile), or split it into smaller modules.`,
+        },
+      ];
+    }
+    return [];
+  });
 }

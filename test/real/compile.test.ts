@@ -34,8 +34,8 @@ describe('sync --compile on the virtual board (MicroPython 1.27)', () => {
     const { json } = await runCliJson<{ boards: any[] }>(['sync', PROJECT, '--port', board.port, '--compile', '--run']);
     const b = json.boards[0];
     expect(b.compiled).toEqual([
-      expect.objectContaining({ file: 'helper.py', mpy: 'helper.mpy' }),
-      expect.objectContaining({ file: 'lib/sensors.py', mpy: 'lib/sensors.mpy' }),
+      expect.objectContaining({ file: 'helper.py', remote: 'helper.mpy' }),
+      expect.objectContaining({ file: 'lib/sensors.py', remote: 'lib/sensors.mpy' }),
     ]);
     const sensors = b.compiled.find((m: any) => m.mpy === 'lib/sensors.mpy');
     expect(sensors.mpyBytes).toBeLessThan(sensors.sourceBytes / 2);

@@ -111,14 +111,14 @@ describe('will it run: the host compiles every .py for the board', () => {
     ]);
   });
 
-  it("built-in imports cost one question to the board per firmware: the next plan finds them in the host's cache (2 round trips)", async () => {
+  it("built-in imports cost one question to the board per firmware: the next sync finds them in the host's cache (2 round trips)", async () => {
     const builtins = project({ 'main.py': 'import json\nimport gc\nfrom time import sleep\n' });
     const env = { MPYSYNC_CACHE_DIR: mkdtempSync(join(tmpdir(), 'mpysync-cache-')) };
     const first = await runCliJson<{ boards: any[] }>(['sync', builtins, '--port', board.port], { env });
     const second = await runCliJson<{ boards: any[] }>(['sync', builtins, '--port', board.port], { env });
     for (const run of [first, second]) expect(run.json.boards[0]).toMatchObject({ status: 'ok', problems: [] });
-    // enter, probe + index, the module question, the write; then enter, probe + index and nothing else.
-    expect(first.json.boards[0].roundTrips).toBe(4);
+    // enter, probe + index, the module question, the write, the board's compile() of main.py; then enter, probe + index and nothing else.
+    expect(first.json.boards[0].roundTrips).toBe(5);
     expect(second.json.boards[0].roundTrips).toBe(2);
   });
 

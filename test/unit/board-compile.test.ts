@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { boardCompileProgram, parseBoardCompile } from '../../protocol/plan/board-compile.ts';
+import { boardCompileFilesProgram, boardCompileProgram, parseBoardCompile } from '../../protocol/plan/board-compile.ts';
 
 describe("the board's compiler, for what the host's rejected", () => {
-  it('reads one verdict per source: ok, an error with its line, and no verdict for MemoryError or a missing compile()', () => {
+  it('reads one verdict per source: ok, an error with its line, out of memory (not an error of the source), and no verdict for a missing compile()', () => {
     const stdout = [
       'mps-c#0:ok',
       'mps-c#1:err',
@@ -19,7 +19,7 @@ describe("the board's compiler, for what the host's rejected", () => {
     expect(parseBoardCompile(stdout, 4)).toEqual([
       { kind: 'ok' },
       { kind: 'error', line: 1, message: 'SyntaxError: invalid syntax' },
-      { kind: 'unknown' },
+      { kind: 'memory', message: 'MemoryError: memory allocation failed, allocating 4096 bytes' },
       { kind: 'unknown' },
     ]);
     expect(parseBoardCompile('mps-c#none\r\nmps-c#end\r\n', 2)).toEqual([{ kind: 'unknown' }, { kind: 'unknown' }]);
@@ -29,5 +29,14 @@ describe("the board's compiler, for what the host's rejected", () => {
     const program = new TextDecoder().decode(boardCompileProgram([{ file: "a'); import os; os.remove('main.py'); ('.py", source: "print('x')\n" }]));
     expect(program).toContain("compile('print(\\'x\\')\\x0a','a\\'); import os; os.remove(\\'main.py\\'); (\\'.py','exec')");
     expect(program.split('\n').filter((l) => /^\S/.test(l))).toEqual(['import sys', 'try:', 'except NameError:', 'else:', "print('mps-c#end')"]);
+  });
+});
+
+describe('the board compiles the files it holds (after a sync)', () => {
+  it('sends the names only, and reads each file on the board', () => {
+    const program = new TextDecoder().decode(boardCompileFilesProgram(['main.py', "lib/it's.py"]));
+    expect(program).toContain("for _f in ('main.py','lib/it\\'s.py',):");
+    expect(program).toContain("compile(_h.read(),_f,'exec')");
+    expect(program).not.toMatch(/exec\(|import main/);
   });
 });

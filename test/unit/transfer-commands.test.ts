@@ -307,7 +307,7 @@ describe('transferSettings', () => {
     ({
       memFree,
       fs: { rename: true },
-      features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, ...features },
+      features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, compile: true, ...features },
     }) as BoardProbe;
 
   it('sizes commands and the window by free RAM, and picks the decoders the board has', () => {
