@@ -97,10 +97,13 @@ export function boardCompileFilesProgram(paths: readonly string[]): Uint8Array {
 _i=0
 for _f in (${paths.map(pyStr).join(',')},):
  try:
-  gc.collect()
   with open(_f) as _h:
-   compile(_h.read(),_f,'exec')
-  print('${MARK}%d:ok' % _i)
+   _s=_h.read()
+  gc.collect()
+  _m=gc.mem_free()
+  compile(_s,_f,'exec')
+  print('${MARK}%d:ok %d' % (_i,_m-gc.mem_free()))
+  _s=None
  except Exception as _e:
   print('${MARK}%d:err' % _i)
   sys.print_exception(_e)
@@ -110,9 +113,14 @@ print('${MARK}end')
   );
 }
 
-/** Every path compiled on the board; a board that cannot run the check gives no verdicts. */
-export async function compileFilesOnBoard(repl: RawRepl, paths: readonly string[]): Promise<BoardCompileVerdict[]> {
+/**
+ * Every path compiled on the board, with the heap each compile took (what the board spent that an
+ * `.mpy` would have spared it: the compiler's garbage, read before any collection); a board that
+ * cannot run the check gives no verdicts.
+ */
+export async function compileFilesOnBoard(repl: RawRepl, paths: readonly string[]): Promise<Array<{ verdict: BoardCompileVerdict; heapBytes: number | null }>> {
   if (!paths.length) return [];
   const stdout = await repl.run(boardCompileFilesProgram(paths), { timeoutMs: 60_000 }).catch(() => '');
-  return parseBoardCompile(stdout, paths.length);
+  const heap = new Map([...stdout.matchAll(new RegExp(`${MARK}(\\d+):ok (-?\\d+)`, 'g'))].map((m) => [Number(m[1]), Number(m[2])]));
+  return parseBoardCompile(stdout, paths.length).map((verdict, i) => ({ verdict, heapBytes: heap.has(i) && heap.get(i)! >= 0 ? heap.get(i)! : null }));
 }

@@ -72,6 +72,8 @@ export interface SyncReport extends SyncOutcome {
   /** With `compile`: the modules sent as `.mpy`, and those sent as `.py` with the reason. */
   compiled: Array<CompiledModule & { remote: string }>;
   asSource: Array<{ file: string; reason: string }>;
+  /** The heap the board's compiler took for each `.py` sent (measured after the sync): what sending it compiled spares the board. */
+  compileHeap: Array<{ file: string; bytes: number }>;
   /** What main.py printed when the board ran it after the sync (`run` option), else null. */
   run: RunReport | null;
   /** Why the board could not be synced at all (connection, probe, not enough space). */
@@ -197,6 +199,7 @@ export function emptyReport(): SyncReport {
     run: null,
     compiled: [],
     asSource: [],
+    compileHeap: [],
     problems: [],
     error: null,
     errorCode: null,
@@ -310,8 +313,9 @@ async function compiledOnBoard(repl: RawRepl, plan: Plan, report: SyncReport): P
     repl,
     sent.map((e) => e.remote),
   );
+  report.compileHeap = sent.flatMap((e, i) => (verdicts[i]?.heapBytes != null ? [{ file: e.file, bytes: verdicts[i]!.heapBytes! }] : []));
   return sent.flatMap((e, i): SourceProblem[] => {
-    const verdict = verdicts[i];
+    const verdict = verdicts[i]?.verdict;
     if (verdict?.kind === 'error') {
       const where = `${e.file}${verdict.line ? `:${verdict.line}` : ''}`;
       return [

@@ -29,8 +29,11 @@ describe('sync --compile on the virtual board (MicroPython 1.27)', () => {
       .concat((await runCliJson<any[]>(['ls', '/lib', '--port', board.port])).json.map((e) => `lib/${e.name}`));
 
   it('sends the modules as .mpy that import and run, main.py as source, and a module that will not compile as .py, saying why', async () => {
-    // First as source, as a project synced before: the .py files are on the board.
-    await runCliJson(['sync', PROJECT, '--port', board.port]);
+    // First as source, as a project synced before: the .py files are on the board, and the board compiled them there.
+    const asSource = await runCliJson<{ boards: any[] }>(['sync', PROJECT, '--port', board.port]);
+    const heap = new Map(asSource.json.boards[0].compileHeap.map((h: { file: string; bytes: number }) => [h.file, h.bytes]));
+    expect([...heap.keys()].sort()).toEqual(['helper.py', 'lib/sensors.py', 'main.py']);
+    for (const bytes of heap.values()) expect(bytes).toBeGreaterThan(0);
     const { json } = await runCliJson<{ boards: any[] }>(['sync', PROJECT, '--port', board.port, '--compile', '--run']);
     const b = json.boards[0];
     expect(b.compiled).toEqual([

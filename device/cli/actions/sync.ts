@@ -12,6 +12,8 @@ import { colours as c, formatBytes, printJson, table } from '../output.ts';
 import { groupFindings, type Finding } from '../findings.ts';
 import { progressFor, type ProgressView } from '../progress.ts';
 
+const COMPILE_HEAP_WORTH_SAYING = 2048;
+
 export const runPlan = (dir: string, opts: SyncCliOptions) => run(dir, opts, true);
 export const runSync = (dir: string, opts: SyncCliOptions) => run(dir, opts, false);
 
@@ -146,6 +148,14 @@ function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): strin
   } else {
     for (const s of r.substituted) lines.push(`  ${c.cyan('substitute')} ${s.file} → ${s.instead}: ${s.summary}`);
     for (const p of r.problems) lines.push(`  ${c.yellow('problem')} ${p.message}`);
+  }
+  const heap = r.compileHeap.reduce((n, h) => n + h.bytes, 0);
+  // Worth saying when the board spent real heap compiling what it was sent (a few KB is a lot on an ESP8266).
+  if (heap >= COMPILE_HEAP_WORTH_SAYING) {
+    const largest = r.compileHeap.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    lines.push(
+      `  ${c.cyan('heap')}    compiling the .py files took ${formatBytes(heap)} of the board's heap (${largest.file}: ${formatBytes(largest.bytes)}); --compile sends them compiled`,
+    );
   }
   if (r.run) lines.push(describeRun(r.run));
   for (const f of r.failed) lines.push(`  ${c.red('failed')} ${f.file}: ${f.error}`);
