@@ -3,12 +3,13 @@
  * connect, choose a folder, read the plan and its explained refusal, sync, and prove on the board —
  * through the page's own connection — that every planned module imports and the refused one is absent.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { buildPage, launchChromium, runPython as runPythonOnCard, showPageAtFailure, type TestBrowser } from '../helpers/browser.ts';
+import { projectDir } from '../helpers/project-dir.ts';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
 
 const PROJECT = resolve('test/fixtures/web-project');
@@ -39,6 +40,19 @@ function card(page: Page, label: string): Locator {
 }
 
 const runPython = (board: Locator, code: string) => runPythonOnCard(board, code, STEP_MS);
+
+/** A new page with an in-page virtual board and a project of `files` chosen (a folder made for the test). */
+async function virtualBoardWith(files: Record<string, string>): Promise<{ page: Page; board: Locator; project: string }> {
+  const project = projectDir(files, 'mpysync-web-');
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(server.url);
+  await page.getByRole('button', { name: 'Virtual board' }).click();
+  const board = card(page, 'Virtual board 1');
+  await board.locator('[data-fact=abi]').waitFor({ timeout: STEP_MS });
+  await page.locator('#folder-input').setInputFiles(project);
+  return { page, board, project };
+}
 
 test('virtual board: connect, plan with an explained refusal, sync, and import every planned module', async () => {
   const page = await browser.context.newPage();
@@ -120,16 +134,7 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
 });
 
 test("a syntax error: the page's own compiler finds it in the plan, the board's compiler gives its line, the result says problems; Run main.py shows what it prints", async () => {
-  const project = mkdtempSync(join(tmpdir(), 'mpysync-web-broken-'));
-  writeFileSync(join(project, 'main.py'), 'print("hi")\n');
-  writeFileSync(join(project, 'util.py'), 'def add(a, b)\n    return a + b\n');
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Virtual board' }).click();
-  const board = card(page, 'Virtual board 1');
-  await board.locator('[data-fact=abi]').waitFor({ timeout: STEP_MS });
-  await page.locator('#folder-input').setInputFiles(project);
+  const { board, project } = await virtualBoardWith({ 'main.py': 'print("hi")\n', 'util.py': 'def add(a, b)\n    return a + b\n' });
   const row = board.locator('tr[data-file="util.py"][data-problem="yes"]');
   await row.waitFor({ timeout: STEP_MS });
   // MicroPython 1.19's compiler on the host says line 2; MicroPython 1.27 on the board says line 1.
@@ -149,16 +154,10 @@ test("a syntax error: the page's own compiler finds it in the plan, the board's 
 });
 
 test('the compile switch: modules planned and sent as .mpy compiled in the page, main.py as source, and main.py runs', async () => {
-  const project = mkdtempSync(join(tmpdir(), 'mpysync-web-compile-'));
-  writeFileSync(join(project, 'main.py'), 'import helper\nprint("compiled says", helper.twice(21))\n');
-  writeFileSync(join(project, 'helper.py'), '# a helper\ndef twice(x):\n    return 2 * x\n');
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(server.url);
-  await page.getByRole('button', { name: 'Virtual board' }).click();
-  const board = card(page, 'Virtual board 1');
-  await board.locator('[data-fact=abi]').waitFor({ timeout: STEP_MS });
-  await page.locator('#folder-input').setInputFiles(project);
+  const { page, board, project } = await virtualBoardWith({
+    'main.py': 'import helper\nprint("compiled says", helper.twice(21))\n',
+    'helper.py': '# a helper\ndef twice(x):\n    return 2 * x\n',
+  });
   await board.locator('tr[data-file="helper.py"]').waitFor({ timeout: STEP_MS });
   await page.getByLabel('Send modules as compiled .mpy').check();
   const compiled = board.locator('tr[data-file="helper.mpy"]');
