@@ -1,4 +1,5 @@
 import { parsePyLiteral } from '../python/parse-literal.ts';
+import { readOsError, type FileOp } from './board-errors.ts';
 import { listSnippet, readSnippet, removeSnippet } from './ops-programs.ts';
 import { runReadOnly, type RawRepl } from '../repl/index.ts';
 
@@ -10,6 +11,7 @@ export interface RemoteEntry {
 
 export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEntry[]> {
   const out = await runReadOnly(repl, listSnippet(path));
+  throwOsError(out, 'ls', path);
   return out
     .split(/\r?\n/)
     .filter((l) => l.startsWith('('))
@@ -21,12 +23,19 @@ export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEnt
 }
 
 export async function readRemote(repl: RawRepl, path: string): Promise<Uint8Array> {
-  const hex = (await runReadOnly(repl, readSnippet(path), { timeoutMs: 60_000 })).replace(/\s+/g, '');
+  const printed = await runReadOnly(repl, readSnippet(path), { timeoutMs: 60_000 });
+  throwOsError(printed, 'cat', path);
+  const hex = printed.replace(/\s+/g, '');
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
 
 export async function removeRemote(repl: RawRepl, path: string, recursive = false): Promise<void> {
-  await repl.run(removeSnippet(path, recursive));
+  throwOsError(await repl.run(removeSnippet(path, recursive)), recursive ? 'rm -r' : 'rm', path);
+}
+
+function throwOsError(stdout: string, op: FileOp, path: string): void {
+  const error = readOsError(stdout, op, path);
+  if (error) throw error;
 }

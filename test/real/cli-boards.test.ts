@@ -57,7 +57,24 @@ describe('mpysync probe / exec / ls / cat / rm on the virtual board (MicroPython
     const rm = await runCliJson(['rm', 'b.bin', '--port', board.port]);
     expect(rm).toMatchObject({ result: { code: 0 }, json: { path: 'b.bin', removed: true, error: null } });
     const again = await runCliJson(['rm', 'b.bin', '--port', board.port]);
-    expect(again).toMatchObject({ result: { code: 1 }, json: { path: 'b.bin', removed: false, error: expect.stringMatching(/^OSError/) } });
+    expect(again).toMatchObject({ result: { code: 1 }, json: { path: 'b.bin', error: 'no such file or folder on the board: b.bin', errno: 'ENOENT' } });
+  });
+
+  it("the board's file errors in words, with the path, exit 1 for every command (ls, cat, rm), and in the JSON", async () => {
+    await runCli(['exec', "import os\ntry:\n os.mkdir('words')\nexcept OSError:\n pass\nopen('words/a.py','w').write('x')", '--port', board.port]);
+    const said = async (args: string[]) => {
+      const r = await runCli([...args, '--port', board.port]);
+      return { code: r.code, said: r.stderr.trim() };
+    };
+    expect(await said(['ls', '/nope'])).toEqual({ code: 1, said: 'mpysync: no such file or folder on the board: /nope' });
+    expect(await said(['cat', 'nope.py'])).toEqual({ code: 1, said: 'mpysync: no such file or folder on the board: nope.py' });
+    expect(await said(['rm', 'nope.py'])).toEqual({ code: 1, said: 'mpysync: no such file or folder on the board: nope.py' });
+    expect(await said(['cat', 'words'])).toEqual({ code: 1, said: 'mpysync: words is a folder, not a file' });
+    expect(await said(['rm', 'words'])).toEqual({ code: 1, said: 'mpysync: words is a folder: use rm -r to remove it and what it holds' });
+    expect(await said(['ls', 'words/a.py'])).toEqual({ code: 1, said: 'mpysync: words/a.py is a file, not a folder' });
+    const json = await runCliJson(['rm', 'words', '--port', board.port]);
+    expect(json).toMatchObject({ result: { code: 1 }, json: { path: 'words', errno: 'EISDIR' } });
+    expect((await runCliJson(['rm', '-r', 'words', '--port', board.port])).json).toEqual({ path: 'words', removed: true, error: null });
   });
 
   it('a port named twice is synced once (a second connection would find it busy), and said so', async () => {
@@ -94,6 +111,15 @@ describe('the same commands on the BBC micro:bit (MicroPython 1.9.2 in qemu: no 
     expect(exec.stdout.trim()).toBe('4');
     const { json } = await runCliJson(['ls', '--port', microbit.port]);
     expect(json).toContainEqual({ name: 'note.txt', kind: 'file', size: 2 });
+  });
+
+  it('file errors in words on its flat file system: ls of a folder says there are none, a missing file is missing', async () => {
+    const ls = await runCli(['ls', '/nope', '--port', microbit.port], { timeoutMs: 60_000 });
+    expect(ls).toMatchObject({ code: 1, stdout: '' });
+    expect(ls.stderr.trim()).toBe("mpysync: this board's file system has no folders: `ls` with no path lists its files (asked for /nope)");
+    const cat = await runCli(['cat', 'nope.py', '--port', microbit.port], { timeoutMs: 60_000 });
+    expect(cat).toMatchObject({ code: 1 });
+    expect(cat.stderr.trim()).toBe('mpysync: no such file or folder on the board: nope.py');
   });
 
   it('gets in while a program runs `while True: pass`', async () => {

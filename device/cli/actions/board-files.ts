@@ -1,7 +1,8 @@
 /** exec, ls, cat, rm: small commands that run one program on the board. */
 import { listRemote, readRemote, removeRemote } from '../../../protocol/board-ops/board-ops.ts';
 import { base64Encode } from '../../../protocol/codec/index.ts';
-import { BoardError, decodeLenient } from '../../../protocol/repl/index.ts';
+import { BoardFileError } from '../../../protocol/board-ops/board-errors.ts';
+import { decodeLenient } from '../../../protocol/repl/index.ts';
 import { EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { printJson } from '../output.ts';
 import { withBoard } from '../with-board.ts';
@@ -21,38 +22,48 @@ export async function runExec(code: string, opts: BoardOptions): Promise<void> {
 }
 
 export async function runLs(path: string | undefined, opts: BoardOptions): Promise<void> {
-  await withBoard(opts.port, async (board) => {
-    const entries = await listRemote(board.repl, path ?? '');
-    if (opts.json) printJson(entries);
-    else for (const e of entries) process.stdout.write(`${String(e.size).padStart(10)}  ${e.name}${e.kind === 'dir' ? '/' : ''}\n`);
-  });
+  await withBoard(opts.port, (board) =>
+    boardMaySayNo(opts, path ?? '', async () => {
+      const entries = await listRemote(board.repl, path ?? '');
+      if (opts.json) printJson(entries);
+      else for (const e of entries) process.stdout.write(`${String(e.size).padStart(10)}  ${e.name}${e.kind === 'dir' ? '/' : ''}\n`);
+    }),
+  );
 }
 
 export async function runCat(path: string, opts: BoardOptions): Promise<void> {
-  await withBoard(opts.port, async (board) => {
-    const bytes = await readRemote(board.repl, path);
-    if (!opts.json) {
-      process.stdout.write(bytes);
-      return;
-    }
-    const text = utf8OrNull(bytes);
-    printJson(text === null ? { path, size: bytes.length, base64: base64Encode(bytes) } : { path, size: bytes.length, text });
-  });
+  await withBoard(opts.port, (board) =>
+    boardMaySayNo(opts, path, async () => {
+      const bytes = await readRemote(board.repl, path);
+      if (!opts.json) {
+        process.stdout.write(bytes);
+        return;
+      }
+      const text = utf8OrNull(bytes);
+      printJson(text === null ? { path, size: bytes.length, base64: base64Encode(bytes) } : { path, size: bytes.length, text });
+    }),
+  );
 }
 
 export async function runRm(path: string, opts: BoardOptions & { recursive?: boolean }): Promise<void> {
-  await withBoard(opts.port, async (board) => {
-    try {
+  await withBoard(opts.port, (board) =>
+    boardMaySayNo(opts, path, async () => {
       await removeRemote(board.repl, path, opts.recursive ?? false);
       if (opts.json) printJson({ path, removed: true, error: null });
-    } catch (error) {
-      if (!(error instanceof BoardError)) throw error;
-      const why = `${error.exceptionType}: ${error.exceptionMessage}`;
-      if (opts.json) printJson({ path, removed: false, error: why });
-      else process.stderr.write(`mpysync: could not remove ${path} on ${board.label}: ${why}\n`);
-      process.exitCode = EXIT_SOME_FAILED;
-    }
-  });
+    }),
+  );
+}
+
+/** The board refusing a file operation (no such file, a folder…) is said in words, exit code 1, as every command's "it did not work". */
+async function boardMaySayNo(opts: BoardOptions, path: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (!(error instanceof BoardFileError)) throw error;
+    if (opts.json) printJson({ path, error: error.message, errno: error.errno });
+    else process.stderr.write(`mpysync: ${error.message}\n`);
+    process.exitCode = EXIT_SOME_FAILED;
+  }
 }
 
 function utf8OrNull(bytes: Uint8Array): string | null {
