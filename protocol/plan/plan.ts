@@ -230,8 +230,16 @@ export function planSync(input: PlanInput): Plan {
     for (let d = dirname(e.remote); d && d !== '/' && !existingDirs.has(d); d = dirname(d)) mkdirs.add(d);
   }
 
-  const blockers = spaceBlockers(entries, board, remoteByPath);
+  const blockers = [...folderBlockers(dest, board), ...spaceBlockers(entries, board, remoteByPath)];
   return { dest, entries, substitutions, mkdirs: [...mkdirs].sort(), uploadBytes, blockers };
+}
+
+/** A destination folder on a board without folders (the micro:bit) would make files named `/lib/main.py`: refused. */
+function folderBlockers(dest: string, board: BoardProbe): string[] {
+  if (board.fs.dirs || dest === '' || dest === '/' || dest === '.') return [];
+  return [
+    `this board's file system has no folders (MicroPython ${board.implementation.version} on ${board.platform}), so --dest ${dest} cannot be made: sync to its top (leave --dest out)`,
+  ];
 }
 
 /** Free-space check before the first byte is sent; files are rounded up to whole blocks. */

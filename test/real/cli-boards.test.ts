@@ -122,6 +122,16 @@ describe('the same commands on the BBC micro:bit (MicroPython 1.9.2 in qemu: no 
     expect(cat.stderr.trim()).toBe('mpysync: no such file or folder on the board: nope.py');
   });
 
+  it('--dest with a folder on its flat file system is refused in the plan, and nothing is written', async () => {
+    const { result, json } = await runCliJson<{ boards: any[] }>(['sync', 'test/fixtures/flat-project', '--dest', '/lib', '--port', microbit.port], {
+      timeoutMs: 90_000,
+    });
+    expect(json.boards[0]).toMatchObject({ status: 'failed', uploaded: [], error: expect.stringMatching(/has no folders .*--dest \/lib cannot be made/) });
+    expect(result.code).toBe(1);
+    const { json: files } = await runCliJson<Array<{ name: string }>>(['ls', '--port', microbit.port], { timeoutMs: 60_000 });
+    expect(files.map((f) => f.name).filter((n) => n.includes('/'))).toEqual([]);
+  });
+
   it('gets in while a program runs `while True: pass`', async () => {
     // Leave the board busy: start an endless loop in the raw REPL and walk away.
     await rawExchange(microbit.port, '\r\x03\r\x01', 'raw REPL; CTRL-B to exit\r\n>', 10_000);

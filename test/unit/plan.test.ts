@@ -134,3 +134,16 @@ describe('planSync', () => {
     expect(e.get('latin.py')).toMatchObject({ action: 'refuse', summary: expect.stringMatching(/not UTF-8/) });
   });
 });
+
+describe('a destination folder on a flat file system', () => {
+  it('is refused in the plan, before anything is sent; the top of the board is fine', () => {
+    const flat = fakeProbe(null);
+    const file = { relative: 'main.py', bytes: new TextEncoder().encode('print(1)\n') };
+    const index = { algo: 'adler32' as const, files: [], dirs: [] };
+    expect(planSync({ local: [file], board: flat, index, dest: '/lib' }).blockers).toEqual([
+      expect.stringMatching(/^this board's file system has no folders \(MicroPython 1\.9\.2 on microbit\), so --dest \/lib cannot be made/),
+    ]);
+    expect(planSync({ local: [file], board: flat, index, dest: '' }).blockers).toEqual([]);
+    expect(planSync({ local: [file], board: fakeProbe(4870), index, dest: '/lib' }).blockers).toEqual([]);
+  });
+});
