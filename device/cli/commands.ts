@@ -71,6 +71,7 @@ export function buildProgram(version: string): Command {
       .option('--all', 'every MicroPython-looking port on this machine')
       .option('--dest <dir>', "folder on the board to sync into (default: the board's current folder)")
       .option('--delete', deleteHelp)
+      .option('-y, --yes', 'with --delete: remove without asking, even more than a few files (needed where nobody can answer: a script, --json)')
       .option(
         '--compile',
         'send each module but boot.py and main.py as bytecode .mpy compiled here (boards that load .mpy 6); a module that will not compile goes as .py',
@@ -115,6 +116,7 @@ export function buildProgram(version: string): Command {
 
   withPort(program.command('rm').description('remove a file, or with -r a folder, on the board').argument('<path>', 'the file or folder on the board'))
     .option('-r, --recursive', 'remove folders and what they hold')
+    .option('-y, --yes', 'remove without asking, even everything or a folder of many files (needed where nobody can answer: a script, --json)')
     .option('--json', JSON_HELP)
     .action(action(boardFiles, 'runRm'));
 

@@ -1,6 +1,6 @@
 import { parsePyLiteral } from '../python/parse-literal.ts';
 import { readOsError, type FileOp } from './board-errors.ts';
-import { listSnippet, readSnippet, removeSnippet } from './ops-programs.ts';
+import { countSnippet, listSnippet, readSnippet, removeSnippet } from './ops-programs.ts';
 import { runReadOnly, type RawRepl } from '../repl/index.ts';
 
 export interface RemoteEntry {
@@ -33,6 +33,13 @@ export async function readRemote(repl: RawRepl, path: string): Promise<Uint8Arra
 
 export async function removeRemote(repl: RawRepl, path: string, recursive = false): Promise<void> {
   throwOsError(await repl.run(removeSnippet(path, recursive)), recursive ? 'rm -r' : 'rm', path);
+}
+
+/** The number of files under `path` (1 for a file): asked before an `rm -r` that may need a confirmation. */
+export async function countRemote(repl: RawRepl, path: string): Promise<number> {
+  const out = await runReadOnly(repl, countSnippet(path));
+  throwOsError(out, 'rm -r', path);
+  return Number(/n=(\d+)/.exec(out)?.[1] ?? 0);
 }
 
 function throwOsError(stdout: string, op: FileOp, path: string): void {

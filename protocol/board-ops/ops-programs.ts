@@ -55,16 +55,40 @@ del _x,f,d
 `);
 }
 
+/** Removes a file, or with `recursive` a folder and what it holds; the board's top folder itself stays (only its contents go). */
 export function removeSnippet(path: string, recursive: boolean): string {
-  return reportingOsError(`${OS}def _rm(p):
+  const top = ['', '/', '.'].includes(path.trim());
+  return reportingOsError(`${OS}def _rm(p,top=False):
  try:
+  if top:
+   raise OSError(21)
   os.remove(p)
  except OSError:
   if not ${recursive ? 'True' : 'False'}:
    raise
-  for e in list(os.ilistdir(p)):
-   _rm(p.rstrip('/')+'/'+e[0])
-  os.rmdir(p)
-_rm(${pyStr(path)})
+  for e in list(os.ilistdir(p) if p else os.ilistdir()):
+   _rm(p.rstrip('/')+'/'+e[0] if p else e[0])
+  if not top:
+   os.rmdir(p)
+_rm(${pyStr(top ? '' : path)}${top ? ',True' : ''})
+`);
+}
+
+/** How many files `path` holds, folders searched (1 for a file): what an `rm -r` would remove. */
+export function countSnippet(path: string): string {
+  return reportingOsError(`${OS}def _n(p):
+ try:
+  es=list(os.ilistdir(p))
+ except OSError:
+  return 1
+ c=0
+ for e in es:
+  c+=_n(p.rstrip('/')+'/'+e[0]) if e[1]&0x4000 else 1
+ return c
+if hasattr(os,'ilistdir'):
+ os.stat(${pyStr(path)} or '.')
+ print('n=%d' % _n(${pyStr(path)} or '.'))
+else:
+ print('n=%d' % len(os.listdir()))
 `);
 }

@@ -77,6 +77,35 @@ describe('mpysync probe / exec / ls / cat / rm on the virtual board (MicroPython
     expect((await runCliJson(['rm', '-r', 'words', '--port', board.port])).json).toEqual({ path: 'words', removed: true, error: null });
   });
 
+  it('destroying many files asks first; where nobody can answer (a script) it refuses without --yes, and nothing is lost', async () => {
+    const make = "import os\ntry:\n os.mkdir('many')\nexcept OSError:\n pass\nfor i in range(8):\n open('many/f%d.py' % i,'w').write('x')";
+    await runCli(['exec', make, '--port', board.port]);
+    const refused = await runCli(['rm', '-r', 'many', '--port', board.port]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe('mpysync: rm -r many would remove a folder: 8 files: nothing was removed; add --yes to do it');
+    expect((await runCliJson<any[]>(['ls', 'many', '--port', board.port])).json).toHaveLength(8);
+    const few = await runCli(['rm', '-r', 'many/f0.py', '--port', board.port]);
+    expect(few.code).toBe(0);
+    expect((await runCli(['rm', '-r', 'many', '--yes', '--port', board.port])).code).toBe(0);
+    expect((await runCli(['ls', 'many', '--port', board.port])).stderr).toMatch(/no such file or folder on the board: many/);
+
+    // sync --delete of more than a few files: the same rule.
+    await runCli(['exec', "for i in range(7):\n open('stale%d.py' % i,'w').write('x')", '--port', board.port]);
+    const sync = await runCli(['sync', 'test/fixtures/flat-project', '--delete', '--port', board.port]);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toMatch(
+      /sync --delete would remove files the project does not have from .*: \d+ files \(.*\): nothing was removed; add --yes to do it/,
+    );
+    expect((await runCliJson<any[]>(['ls', '--port', board.port])).json.map((e: { name: string }) => e.name)).toContain('stale0.py');
+    const agreed = await runCliJson<{ boards: any[] }>(['sync', 'test/fixtures/flat-project', '--delete', '--yes', '--port', board.port]);
+    expect(agreed.json.boards[0].deleted).toEqual(expect.arrayContaining(['stale0.py', 'stale6.py']));
+
+    // Everything: the board's top folder stays, empty, and the board works on.
+    expect((await runCli(['rm', '-r', '/', '--yes', '--port', board.port])).code).toBe(0);
+    expect((await runCliJson<any[]>(['ls', '/', '--port', board.port])).json).toEqual([]);
+    expect((await runCli(['exec', 'print(1+1)', '--port', board.port])).stdout.trim()).toBe('2');
+  });
+
   it('a port named twice is synced once (a second connection would find it busy), and said so', async () => {
     const { result, json } = await runCliJson(['plan', 'test/fixtures/flat-project', '--port', board.port, '--port', board.port]);
     expect(result.stderr).toMatch(/a port was named more than once; each board is synced once/);

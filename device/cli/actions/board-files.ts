@@ -1,5 +1,6 @@
 /** exec, ls, cat, rm: small commands that run one program on the board. */
-import { listRemote, readRemote, removeRemote } from '../../../protocol/board-ops/board-ops.ts';
+import { countRemote, listRemote, readRemote, removeRemote } from '../../../protocol/board-ops/board-ops.ts';
+import { confirmRemoval, FEW_FILES } from '../confirm.ts';
 import { base64Encode } from '../../../protocol/codec/index.ts';
 import { BoardFileError } from '../../../protocol/board-ops/board-errors.ts';
 import { decodeLenient } from '../../../protocol/repl/index.ts';
@@ -45,9 +46,21 @@ export async function runCat(path: string, opts: BoardOptions): Promise<void> {
   );
 }
 
-export async function runRm(path: string, opts: BoardOptions & { recursive?: boolean }): Promise<void> {
+export async function runRm(path: string, opts: BoardOptions & { recursive?: boolean; yes?: boolean }): Promise<void> {
   await withBoard(opts.port, (board) =>
     boardMaySayNo(opts, path, async () => {
+      if (opts.recursive) {
+        const everything = ['', '/', '.'].includes(path.trim());
+        const count = await countRemote(board.repl, path);
+        if (everything || count > FEW_FILES) {
+          const what = `rm -r ${path || '.'} would remove ${everything ? 'everything on the board' : 'a folder'}: ${count} file${count === 1 ? '' : 's'}`;
+          if (!(await confirmRemoval(what, opts))) {
+            process.stderr.write('mpysync: nothing was removed\n');
+            process.exitCode = EXIT_SOME_FAILED;
+            return;
+          }
+        }
+      }
       await removeRemote(board.repl, path, opts.recursive ?? false);
       if (opts.json) printJson({ path, removed: true, error: null });
     }),

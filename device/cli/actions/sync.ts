@@ -9,6 +9,7 @@ import { readProject, type Project } from '../../project-files.ts';
 import { syncOneBoard, type BoardReport } from '../../sync-runner.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c, formatBytes, printJson, table } from '../output.ts';
+import { confirmRemoval, FEW_FILES } from '../confirm.ts';
 import { groupFindings, type Finding } from '../findings.ts';
 import { progressFor, type ProgressView } from '../progress.ts';
 
@@ -22,6 +23,11 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
   const ports = project && (await resolvePorts(opts));
   if (!project || !ports) {
     process.exitCode = EXIT_USAGE;
+    return;
+  }
+  if (!dryRun && opts.delete && !(await deletionsAgreed(project, ports, opts))) {
+    process.stderr.write('mpysync: nothing was synced\n');
+    process.exitCode = EXIT_SOME_FAILED;
     return;
   }
   const reports = await syncRound(project, ports, opts, dryRun, new CommandCache(), !opts.json);
@@ -39,6 +45,7 @@ export interface SyncCliOptions {
   run?: boolean;
   runSeconds?: number;
   compile?: boolean;
+  yes?: boolean;
 }
 
 /** The project, or null once its problem is said (a folder that is not there, not readable). */
@@ -120,6 +127,24 @@ export function describeReports(reports: BoardReport[], dryRun: boolean): string
   if (grouped) text += describeFindings(groupFindings(reports), reports.length);
   if (reports.length > 1 || !dryRun) text += '\n' + summaryTable(reports) + '\n';
   return text;
+}
+
+/** --delete that would remove more than a few files from a board asks first (the plan is made once more, to count them). */
+async function deletionsAgreed(project: Project, ports: string[], opts: SyncCliOptions): Promise<boolean> {
+  if (opts.yes) return true;
+  const plans = await syncRound(project, ports, opts, true, new CommandCache(), false);
+  const many = plans.flatMap((r) => {
+    const removed = (r.plan?.entries ?? []).filter((e) => e.action === 'delete' && e.reason.includes('--delete'));
+    return removed.length > FEW_FILES
+      ? [
+          `${r.port}: ${removed.length} files (${removed
+            .slice(0, 3)
+            .map((e) => (e.action === 'delete' ? e.remote : ''))
+            .join(', ')}, …)`,
+        ]
+      : [];
+  });
+  return many.length === 0 || confirmRemoval(`sync --delete would remove files the project does not have from ${many.join('; ')}`, opts);
 }
 
 /** 0 only when every board is ok: a refused file or a syntax error is a problem even when the bytes arrived. */
