@@ -103,6 +103,7 @@ export function buildProgram(version: string): Command {
     .addOption(runSecondsOption());
 
   withPort(program.command('exec').description('run Python code on the board and print what it prints').argument('<code>', 'Python source'))
+    .option('--timeout <seconds>', 'interrupt the code (Ctrl-C) when it is still running after this long (default: 60)', parseSeconds)
     .option('--json', `${JSON_HELP}: {"stdout", "error"} once the code has finished`)
     .action(action(boardFiles, 'runExec'));
 

@@ -40,8 +40,7 @@ export class RawReplTimeoutError extends MpysyncError {
     super(
       'raw-repl-timeout',
       `${label} sent nothing for ${formatSeconds(waitedMs)} while mpysync waited for ${waitingFor}${last}. ` +
-        `The code may still be running (an endless loop?); the next command interrupts it with Ctrl-C. ` +
-        `Give a longer timeout for slow commands.`,
+        `The code may still be running (an endless loop?); the next command interrupts it with Ctrl-C.`,
     );
     this.lastReceived = lastReceived;
   }

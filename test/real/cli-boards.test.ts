@@ -161,6 +161,15 @@ describe('the same commands on the BBC micro:bit (MicroPython 1.9.2 in qemu: no 
     expect(files.map((f) => f.name).filter((n) => n.includes('/'))).toEqual([]);
   });
 
+  it('exec --timeout interrupts code still running after that long (Ctrl-C), says so, and the board answers the next command', async () => {
+    const loop = await runCli(['exec', 'while True:\n pass', '--timeout', '2', '--port', microbit.port], { timeoutMs: 30_000 });
+    expect(loop.code).toBe(1);
+    expect(loop.stderr).toMatch(/^stopped after 2 s \(exec --timeout 2\): the board was sent Ctrl-C\n[\s\S]*KeyboardInterrupt/);
+    expect(loop.ms).toBeLessThan(12_000);
+    const next = await runCli(['exec', 'print(6 * 7)', '--port', microbit.port], { timeoutMs: 30_000 });
+    expect(next.stdout.trim()).toBe('42');
+  });
+
   it('gets in while a program runs `while True: pass`', async () => {
     // Leave the board busy: start an endless loop in the raw REPL and walk away.
     await rawExchange(microbit.port, '\r\x03\r\x01', 'raw REPL; CTRL-B to exit\r\n>', 10_000);

@@ -8,14 +8,30 @@ import { EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { printJson } from '../output.ts';
 import { withBoard } from '../with-board.ts';
 
+/** How long exec lets code run before it interrupts it, unless --timeout says otherwise. */
+const DEFAULT_EXEC_SECONDS = 60;
+
 interface BoardOptions {
   port: string;
   json?: boolean;
 }
 
-export async function runExec(code: string, opts: BoardOptions): Promise<void> {
+export async function runExec(code: string, opts: BoardOptions & { timeout?: number }): Promise<void> {
   await withBoard(opts.port, async (board) => {
-    const result = await board.repl.exec(code, { timeoutMs: 60_000, onStdout: opts.json ? undefined : (b) => process.stdout.write(b) });
+    const seconds = opts.timeout ?? DEFAULT_EXEC_SECONDS;
+    // At the deadline the code is interrupted as a user would (Ctrl-C); its KeyboardInterrupt ends the exec.
+    let stopped = false;
+    const timer = setTimeout(() => {
+      stopped = true;
+      void board.transport.write(Uint8Array.of(0x03)).catch(() => {});
+    }, seconds * 1000);
+    const result = await board.repl
+      .exec(code, { timeoutMs: (seconds + 5) * 1000, onStdout: opts.json ? undefined : (b) => process.stdout.write(b) })
+      .catch((error: Error) => {
+        throw Object.assign(error, { message: `${error.message} Give exec a longer --timeout (now ${seconds} s) if the code needs it.` });
+      })
+      .finally(() => clearTimeout(timer));
+    if (stopped) result.error = `stopped after ${seconds} s (exec --timeout ${seconds}): the board was sent Ctrl-C\n${result.error}`;
     if (opts.json) printJson({ port: board.label, stdout: decodeLenient(result.stdout), error: result.error || null });
     else if (result.error) process.stderr.write(result.error.endsWith('\n') ? result.error : result.error + '\n');
     if (result.error) process.exitCode = EXIT_SOME_FAILED;
