@@ -41,6 +41,8 @@ export interface Plan {
   uploadBytes: number;
   /** Reasons the sync must not start (e.g. not enough free space); empty when it may. */
   blockers: string[];
+  /** What the user should know of how it will go (free space unknown…); nothing that stops it. */
+  notes?: string[];
 }
 
 export interface PlanInput {
@@ -231,7 +233,22 @@ export function planSync(input: PlanInput): Plan {
   }
 
   const blockers = [...folderBlockers(dest, board), ...spaceBlockers(entries, board, remoteByPath)];
-  return { dest, entries, substitutions, mkdirs: [...mkdirs].sort(), uploadBytes, blockers };
+  const notes: string[] = [];
+  if (board.fs.free === null && uploadBytes > 0) {
+    // Nothing can be checked up front: the most files fit when the small ones go first.
+    smallestUploadsFirst(entries);
+    notes.push(
+      "this board does not say how much space is free (no os.statvfs): the smallest files go first, and the sync stops at the first 'file system is full'",
+    );
+  }
+  return { dest, entries, substitutions, mkdirs: [...mkdirs].sort(), uploadBytes, blockers, notes };
+}
+
+/** The uploads in order of size, in the places the uploads had (the other entries stay where they are). */
+function smallestUploadsFirst(entries: PlanEntry[]): void {
+  const at = entries.flatMap((e, i) => (e.action === 'upload' ? [i] : []));
+  const sorted = at.map((i) => entries[i]!).sort((a, b) => (a.action === 'upload' && b.action === 'upload' ? a.size - b.size : 0));
+  at.forEach((i, k) => (entries[i] = sorted[k]!));
 }
 
 /** A destination folder on a board without folders (the micro:bit) would make files named `/lib/main.py`: refused. */

@@ -1,4 +1,8 @@
 import { MpysyncError } from '../errors.ts';
+
+/** What explainBoardError says of ENOSPC (replies.ts). */
+const FULL = /file system is full/;
+const NOT_SENT_FULL = "not sent: the board's file system was full before this file's turn";
 import type { Plan, Substitution } from '../plan/plan.ts';
 import type { BoardProbe } from '../probe/probe.ts';
 import type { RawRepl } from '../repl/index.ts';
@@ -104,6 +108,12 @@ export async function executePlan(
         onEvent({ type: 'file-done', file: f.file, remote: f.remote, bytes: f.size });
       }
       failed.push(...reply.failed);
+      // A full file system stays full: what is left is not sent (an old file is never replaced by half a new one).
+      if (FULL.test(boardError)) {
+        for (const rest of commands.slice(i + 1)) for (const f of rest.finishing) failed.push({ file: f.file, error: NOT_SENT_FULL });
+        lastFailed = true;
+        break;
+      }
       // A failed data command is reported with its file, when that file's last step comes.
       if (boardError && !command.finishing.length && command.dataBytes === 0) failed.push({ file: '(setup)', error: boardError });
       lastFailed = boardError !== '';
@@ -114,16 +124,19 @@ export async function executePlan(
     return failed;
   };
 
-  let failed = await attempt(plan);
+  const first = await attempt(plan);
+  // Files that did not fit are not tried again: the board is still full.
+  const didNotFit = first.filter((f) => FULL.test(f.error) || f.error === NOT_SENT_FULL);
+  let failed = first.filter((f) => !didNotFit.includes(f));
   // A file that arrived damaged (a byte lost on a UART, say) or whose command failed is tried
   // again on its own; the old file was never replaced, so trying again is safe. Plain raw mode has
   // no flow control, so boards without raw-paste get one more try.
-  for (let retries = board.features.rawPaste ? 1 : 2; retries > 0 && failed.length; retries--) {
+  for (let retries = board.features.rawPaste ? 1 : 2; retries > 0 && failed.length && !didNotFit.length; retries--) {
     const again = new Set(failed.map((f) => f.file));
     if (again.has('(setup)')) break;
     failed = await attempt({ ...plan, entries: uploads.filter((e) => again.has(e.file)), mkdirs: [], substitutions: [] });
   }
-  for (const f of failed) {
+  for (const f of [...failed, ...didNotFit]) {
     outcome.failed.push(f);
     onEvent({ type: 'file-failed', file: f.file, error: f.error });
   }

@@ -133,4 +133,25 @@ describe('files fed to the micro:bit as raw bytes', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.toString().replace(/\r\n/g, '\n').trim()).toBe("KEEP = 1\n ['filler.bin', 'keep.py']");
   });
+
+  it('free space unknown and the flash nearly full: the small files go first, and at the first "full" the rest are named, not tried again', async () => {
+    const fill = await runCli(['exec', "f=open('filler.bin','wb')\nb=b'x'*256\nfor i in range(48):\n f.write(b)\nf.close()", '--port', microbit.port]);
+    expect(fill.code, fill.stderr).toBe(0);
+    const files = [
+      local('big.py', enc.encode('# big\n'.repeat(1000))),
+      local('huge.py', enc.encode('# huge\n'.repeat(1000))),
+      local('tiny.py', enc.encode('T = 1\n')),
+      local('small.py', enc.encode('S = 2\n'.repeat(30))),
+    ];
+    const { plan, outcome } = await sync(microbit.port, files);
+    expect(plan.notes).toEqual([expect.stringMatching(/does not say how much space is free .*smallest files go first/)]);
+    expect(plan.entries.filter((e) => e.action === 'upload').map((e) => e.file)).toEqual(['tiny.py', 'small.py', 'big.py', 'huge.py']);
+    expect([...outcome.uploaded].sort()).toEqual(['small.py', 'tiny.py']);
+    // Each file that did not fit is named once with the reason (not tried again): in the command that
+    // hit the full flash, or not sent at all after it.
+    expect(outcome.failed.map((f) => f.file).sort()).toEqual(['big.py', 'huge.py']);
+    for (const f of outcome.failed) expect(f.error).toMatch(/the board's file system (is full|was full before this file's turn)/);
+    const run = await runCli(['exec', 'import os\nprint(sorted(os.listdir()))', '--port', microbit.port]);
+    expect(run.stdout.trim()).toBe("['filler.bin', 'small.py', 'tiny.py']");
+  });
 });

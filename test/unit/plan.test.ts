@@ -147,3 +147,17 @@ describe('a destination folder on a flat file system', () => {
     expect(planSync({ local: [file], board: fakeProbe(4870), index, dest: '/lib' }).blockers).toEqual([]);
   });
 });
+
+describe('free space the board does not report', () => {
+  it('puts the smallest uploads first and says why; a board that reports its space keeps the order', () => {
+    const index = { algo: 'adler32' as const, files: [], dirs: [] };
+    const files = [100, 10, 50].map((n, i) => ({ relative: `f${i}.py`, bytes: new Uint8Array(n).fill(0x41) }));
+    const unknown = fakeProbe(4870, { fs: { ...fakeProbe(4870).fs, free: null } });
+    const plan = planSync({ local: files, board: unknown, index, dest: '' });
+    expect(plan.entries.map((e) => (e.action === 'delete' ? e.remote : e.file))).toEqual(['f1.py', 'f2.py', 'f0.py']);
+    expect(plan.notes).toEqual([expect.stringMatching(/^this board does not say how much space is free/)]);
+    const known = planSync({ local: files, board: fakeProbe(4870), index, dest: '' });
+    expect(known.entries.map((e) => (e.action === 'delete' ? e.remote : e.file))).toEqual(['f0.py', 'f1.py', 'f2.py']);
+    expect(known.notes).toEqual([]);
+  });
+});

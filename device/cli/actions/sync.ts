@@ -167,6 +167,7 @@ function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): strin
   for (const m of r.compiled) lines.push(`  ${c.cyan('compile')} ${m.file} → ${m.mpy} (${m.sourceBytes} → ${m.mpyBytes} B)`);
   for (const m of r.asSource) lines.push(`  ${c.yellow('source')}  ${m.file}: ${m.reason}`);
   if (r.plan) lines.push(planTable(r.plan, grouped));
+  for (const note of r.plan?.notes ?? []) lines.push(`  ${c.dim('note')}    ${note}`);
   if (grouped) {
     const said = r.substituted.length + r.problems.length;
     if (said) lines.push(`  ${c.yellow(`${said} finding${said === 1 ? '' : 's'}`)} explained below`);
