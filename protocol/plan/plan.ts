@@ -41,6 +41,8 @@ export interface Plan {
   uploadBytes: number;
   /** Reasons the sync must not start (e.g. not enough free space); empty when it may. */
   blockers: string[];
+  /** Folders under the destination that `--delete` empties: removed after their files, deepest first. */
+  rmdirs?: string[];
   /** What the user should know of how it will go (free space unknown…); nothing that stops it. */
   notes?: string[];
 }
@@ -241,7 +243,25 @@ export function planSync(input: PlanInput): Plan {
       "this board does not say how much space is free (no os.statvfs): the smallest files go first, and the sync stops at the first 'file system is full'",
     );
   }
-  return { dest, entries, substitutions, mkdirs: [...mkdirs].sort(), uploadBytes, blockers, notes };
+  const rmdirs = input.deleteExtraneous ? emptiedFolders(dest, index, entries) : [];
+  return { dest, entries, substitutions, mkdirs: [...mkdirs].sort(), rmdirs, uploadBytes, blockers, notes };
+}
+
+/**
+ * The folders under the destination (never the destination itself, never outside it) that hold
+ * nothing once the deletions are done and nothing is sent into them; deepest first.
+ */
+function emptiedFolders(dest: string, index: RemoteIndex, entries: PlanEntry[]): string[] {
+  const deleted = new Set(entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : [])));
+  const staying = [
+    ...index.files.filter((f) => !deleted.has(f.path)).map((f) => f.path),
+    ...entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.remote] : [])),
+  ];
+  const root = dest.replace(/\/+$/, '');
+  const inside = (d: string) => (root ? d.startsWith(root + '/') : d !== '' && d !== '.' && !d.startsWith('/'));
+  return index.dirs
+    .filter((d) => inside(d) && !staying.some((p) => p.startsWith(d + '/')))
+    .sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
 }
 
 /** The uploads in order of size, in the places the uploads had (the other entries stay where they are). */

@@ -62,7 +62,8 @@ export async function executePlan(
   const outcome = plannedOutcome(plan);
   const uploads = plan.entries.filter((e) => e.action === 'upload');
   const deletions = plan.entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : []));
-  if (!uploads.length && !deletions.length && !plan.mkdirs.length) return outcome;
+  const rmdirs = plan.rmdirs ?? [];
+  if (!uploads.length && !deletions.length && !plan.mkdirs.length && !rmdirs.length) return outcome;
 
   const totalBytes = plan.uploadBytes;
   onEvent({ type: 'start', files: uploads.length, bytes: totalBytes });
@@ -98,7 +99,7 @@ export async function executePlan(
       } catch (error) {
         throw abandon(commands.slice(i), error);
       }
-      if (i === 0 && part === plan) outcome.deleted.push(...deletions);
+      if (i === 0 && part === plan) outcome.deleted.push(...deletions, ...rmdirs.map((d) => d + '/'));
       const boardError = explainBoardError(result.error.trim().split('\n').pop() ?? '');
       const reply = readCommandReply(command, new TextDecoder().decode(result.stdout), boardError);
       for (const f of reply.landed) {

@@ -251,6 +251,7 @@ export type DataEncoding = 'literal' | 'base64';
 export type WriteStep =
   | { kind: 'mkdir'; path: string }
   | { kind: 'remove'; path: string }
+  | { kind: 'rmdir'; path: string }
   | { kind: 'open'; temp: string }
   /** Appends `bytes` to the open file. */
   | { kind: 'data'; bytes: Uint8Array; encoding: DataEncoding; asciiOnly: boolean }
@@ -279,6 +280,9 @@ export function stepSource(step: WriteStep): Uint8Array {
       return pySource(`_mk(${pyStr(step.path)})\n`);
     case 'remove':
       return pySource(`try:\n os.remove(${pyStr(step.path)})\nexcept OSError:\n pass\n`);
+    case 'rmdir':
+      // rmdir removes only an empty folder: one that still holds anything stays.
+      return pySource(`try:\n os.rmdir(${pyStr(step.path)})\nexcept OSError:\n pass\n`);
     case 'open':
       return pySource(`_o(${pyStr(step.temp)})\n`);
     case 'data':

@@ -106,6 +106,28 @@ describe('mpysync probe / exec / ls / cat / rm on the virtual board (MicroPython
     expect((await runCli(['exec', 'print(1+1)', '--port', board.port])).stdout.trim()).toBe('2');
   });
 
+  it('--delete removes the folders it empties too, deepest first, and never one outside the destination', async () => {
+    const make = [
+      'import os',
+      "for d in ('app', 'app/old', 'app/old/sub', 'app/kept', 'other'):",
+      ' try:',
+      '  os.mkdir(d)',
+      ' except OSError:',
+      '  pass',
+      "for f in ('app/old/a.py', 'app/old/sub/b.py', 'app/kept/mine.txt', 'other/o.py'):",
+      " open(f, 'w').write('x')",
+    ].join('\n');
+    expect((await runCli(['exec', make, '--port', board.port])).code).toBe(0);
+    // Three files go: under the rule's limit of five, so no --yes is needed.
+    const { json } = await runCliJson<{ boards: any[] }>(['sync', 'test/fixtures/flat-project', '--dest', '/app', '--delete', '--port', board.port]);
+    expect([...json.boards[0].deleted].sort()).toEqual(
+      ['/app/kept/mine.txt', '/app/kept/', '/app/old/', '/app/old/a.py', '/app/old/sub/', '/app/old/sub/b.py'].sort(),
+    );
+    const app = (await runCliJson<any[]>(['ls', '/app', '--port', board.port])).json.map((e: { name: string }) => e.name);
+    expect(app).toEqual(['greet.mpy', 'hello.py']);
+    expect((await runCliJson<any[]>(['ls', '/other', '--port', board.port])).json).toEqual([{ name: 'o.py', kind: 'file', size: 1 }]);
+  });
+
   it('a port named twice is synced once (a second connection would find it busy), and said so', async () => {
     const { result, json } = await runCliJson(['plan', 'test/fixtures/flat-project', '--port', board.port, '--port', board.port]);
     expect(result.stderr).toMatch(/a port was named more than once; each board is synced once/);

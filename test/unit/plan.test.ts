@@ -161,3 +161,22 @@ describe('free space the board does not report', () => {
     expect(known.notes).toEqual([]);
   });
 });
+
+describe('--delete and folders', () => {
+  it('removes the folders it empties (deepest first), keeps one that still holds a file or gets one, and the destination itself', () => {
+    const index: RemoteIndex = {
+      algo: 'adler32',
+      files: [
+        { path: '/app/old/a.py', size: 1, fingerprint: null },
+        { path: '/app/old/sub/b.py', size: 1, fingerprint: null },
+        { path: '/app/lib/x.py', size: 1, fingerprint: null },
+      ],
+      dirs: ['/app/old', '/app/old/sub', '/app/lib', '/app/empty'],
+    };
+    const local = [{ relative: 'lib/y.py', bytes: new Uint8Array([0x41]) }];
+    const plan = planSync({ local, board: fakeProbe(4870), index, dest: '/app', deleteExtraneous: true });
+    expect(plan.rmdirs).toEqual(['/app/old/sub', '/app/empty', '/app/old']);
+    const without = planSync({ local, board: fakeProbe(4870), index, dest: '/app' });
+    expect(without.rmdirs).toEqual([]);
+  });
+});
