@@ -1,11 +1,12 @@
 /** How numbers and board facts are written on the page. */
 import type { BoardProbe } from '../protocol/probe/probe.ts';
 
+/** Decimal units, as their names say (kB = 1000 B, MB = 10^6 B, GB = 10^9 B): a 2,048,000,000-byte board shows 2.0 GB, not "1953.1 MB". */
 export function formatBytes(n: number | null): string {
   if (n === null) return 'unknown';
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} kB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n < 1000) return `${n} B`;
+  const [value, unit] = n < 1e6 ? [n / 1e3, 'kB'] : n < 1e9 ? [n / 1e6, 'MB'] : [n / 1e9, 'GB'];
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
 }
 
 export function formatMs(ms: number): string {

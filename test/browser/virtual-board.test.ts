@@ -20,6 +20,8 @@ let dist: string;
 let server: StaticServer;
 let browser: TestBrowser;
 const pageErrors: string[] = [];
+/** Every request the page made that failed (a missing favicon.ico was one). */
+const failedRequests: string[] = [];
 
 beforeAll(async () => {
   dist = mkdtempSync(join(tmpdir(), 'mpysync-dist-'));
@@ -46,6 +48,7 @@ async function virtualBoardWith(files: Record<string, string>): Promise<{ page: 
   const project = projectDir(files, 'mpysync-web-');
   const page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('response', (response) => response.status() >= 400 && failedRequests.push(`${response.status()} ${response.url()}`));
   await page.goto(server.url);
   await page.getByRole('button', { name: 'Virtual board' }).click();
   const board = card(page, 'Virtual board 1');
@@ -172,6 +175,9 @@ test('the compile switch: modules planned and sent as .mpy compiled in the page,
   await expect.poll(async () => (await output.textContent()) ?? '', { timeout: STEP_MS }).toMatch(/compiled says 42/);
   const listing = await runPython(board, 'import os; print(sorted(os.listdir()))');
   expect(listing).toContain("['helper.mpy', 'main.py']");
+  // Sizes in the units they are named by: the virtual board's 2,048,000,000 bytes are 2.0 GB.
+  expect(await board.locator('[data-fact=free]').textContent()).toMatch(/^2\.0 GB of 4\.1 GB$/);
+  expect(failedRequests).toEqual([]);
   expect(pageErrors).toEqual([]);
   rmSync(project, { recursive: true, force: true });
 });

@@ -8,6 +8,7 @@ import { probeBoard } from '../../protocol/probe/probe.ts';
 import { decodeLenient, RawRepl } from '../../protocol/repl/index.ts';
 import { refusalText } from '../../protocol/mpy/index.ts';
 import { runAfterSync } from '../../protocol/session/run-main.ts';
+import { abiLabel } from '../format.ts';
 import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board.ts';
 import { CommandCache } from '../../protocol/transfer/index.ts';
 import { webHostCompiler } from '../../device/host-compiler-web.ts';
@@ -100,7 +101,7 @@ export class BoardController {
       await this.repl.enter();
       const probe = await probeBoard(this.repl);
       this.patch({ probe });
-      const abi = probe.mpy ? `.mpy ${probe.mpy.version}.${probe.mpy.subVersion} ${probe.mpy.arch}` : 'no .mpy support';
+      const abi = abiLabel(probe);
       this.log(`${probe.implementation.name} ${probe.implementation.version} on ${probe.platform}, ${abi}, ${probe.fs.free ?? '?'} bytes free`);
     });
   }
