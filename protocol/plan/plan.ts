@@ -42,9 +42,9 @@ export interface Plan {
   /** Reasons the sync must not start (e.g. not enough free space); empty when it may. */
   blockers: string[];
   /** Folders under the destination that `--delete` empties: removed after their files, deepest first. */
-  rmdirs?: string[];
+  rmdirs: string[];
   /** What the user should know of how it will go (free space unknown…); nothing that stops it. */
-  notes?: string[];
+  notes: string[];
 }
 
 export interface PlanInput {
@@ -54,6 +54,11 @@ export interface PlanInput {
   /** Destination folder on the board; '' is the board's current directory. */
   dest: string;
   deleteExtraneous?: boolean;
+}
+
+/** The files the board will hold from the project after the sync: those sent and those already there. */
+export function keptEntries(entries: readonly PlanEntry[]): Array<{ file: string; remote: string }> {
+  return entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [{ file: e.file, remote: e.remote }] : []));
 }
 
 export function remotePath(dest: string, relative: string): string {
@@ -253,10 +258,7 @@ export function planSync(input: PlanInput): Plan {
  */
 function emptiedFolders(dest: string, index: RemoteIndex, entries: PlanEntry[]): string[] {
   const deleted = new Set(entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : [])));
-  const staying = [
-    ...index.files.filter((f) => !deleted.has(f.path)).map((f) => f.path),
-    ...entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.remote] : [])),
-  ];
+  const staying = [...index.files.filter((f) => !deleted.has(f.path)).map((f) => f.path), ...keptEntries(entries).map((e) => e.remote)];
   const root = dest.replace(/\/+$/, '');
   const inside = (d: string) => (root ? d.startsWith(root + '/') : d !== '' && d !== '.' && !d.startsWith('/'));
   return index.dirs

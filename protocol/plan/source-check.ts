@@ -73,7 +73,13 @@ export async function checkSources(files: LocalFile[], board: BoardProbe, compil
   });
 }
 
-function describeSyntaxError(file: string, error: { line: number | null; message: string; by: 'host' | 'board' }, board: BoardProbe, release: string): string {
+/** A compiler's error in words: where, what, and the fix; `by` says whose compiler, and when ('board-after-sync': the file as it lies on the board). */
+export function describeSyntaxError(
+  file: string,
+  error: { line: number | null; message: string; by: 'host' | 'board' | 'board-after-sync' },
+  board: BoardProbe,
+  release: string,
+): string {
   const where = `${file}${error.line ? `:${error.line}` : ''}`;
   if (/invalid arch|invalid micropython decorator/.test(error.message)) {
     return (
@@ -85,6 +91,8 @@ function describeSyntaxError(file: string, error: { line: number | null; message
   const newer = error.by === 'host' && !/^1\.(1\d|[0-9])(\.|$)/.test(board.implementation.version);
   const caveat = newer
     ? ` (found by MicroPython ${release}'s compiler on this computer; MicroPython ${board.implementation.version} may accept syntax newer than ${release})`
-    : '';
+    : error.by === 'board-after-sync'
+      ? " (the board's own compiler, after the sync)"
+      : '';
   return `${where}: ${error.message}${caveat}. Fix: correct the line, then sync again.`;
 }

@@ -22,6 +22,14 @@ export async function runAfterSync(repl: RawRepl, seconds: number): Promise<{ ru
   return readRun(decodeLenient(output), ended, seconds);
 }
 
+const TRACEBACK = /Traceback \(most recent call last\):\n((?: {2}[^\n]*\n)*)([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)\b[^\n]*)/;
+
+/** What the program printed before its traceback, and the traceback with what follows it ('' when it raised nothing). */
+export function splitTraceback(output: string): { printed: string; traceback: string } {
+  const at = TRACEBACK.exec(output)?.index ?? output.length;
+  return { printed: output.slice(0, at), traceback: output.slice(at) };
+}
+
 export function readRun(raw: string, ended: boolean, seconds: number): { run: RunReport; problems: SourceProblem[] } {
   let output = raw.replace(/\r\n/g, '\n').replace(/^[\s\S]*?soft reboot\n/, '');
   // The friendly REPL's banner (`MicroPython v1.27.0 on …\nType "help()" `) comes after the program, with a blank line on some ports.
@@ -30,7 +38,7 @@ export function readRun(raw: string, ended: boolean, seconds: number): { run: Ru
     const before = output.slice(0, banner.index);
     output = before && banner[0].startsWith('\n') ? before + '\n' : before;
   }
-  const traceback = /Traceback \(most recent call last\):\n((?: {2}[^\n]*\n)*)([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)\b[^\n]*)/.exec(output);
+  const traceback = TRACEBACK.exec(output);
   if (!traceback) return { run: { output, error: null, ended, seconds }, problems: [] };
   const frames = [...traceback[1]!.matchAll(/File "([^"]+)", line (\d+)/g)];
   const last = frames.at(-1);

@@ -14,10 +14,10 @@ import {
   type ImportCheckInput,
 } from '../plan/import-check.ts';
 import { compileModules, COMPILED_MPY_VERSION, type CompiledModule, type CompiledProject } from '../plan/compile-modules.ts';
-import { planSync, remotePath, type LocalFile, type Plan, type RemoteIndex } from '../plan/plan.ts';
+import { keptEntries, planSync, remotePath, type LocalFile, type Plan, type RemoteIndex } from '../plan/plan.ts';
 import type { BoardProbe } from '../probe/probe.ts';
 import { compileFilesOnBoard, compileOnBoard } from '../plan/board-compile.ts';
-import { checkSources, type HostCompiler, type SourceProblem } from '../plan/source-check.ts';
+import { checkSources, describeSyntaxError, type HostCompiler, type SourceProblem } from '../plan/source-check.ts';
 import type { RawRepl } from '../repl/index.ts';
 import { executePlan, plannedOutcome, transferSettings, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer/index.ts';
 import type { Transport } from '../transport.ts';
@@ -135,7 +135,7 @@ export async function syncBoard(
     if (options.plan && options.checked) {
       report.problems = options.checked;
     } else if (options.compiler) {
-      const kept = new Set(plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
+      const kept = new Set(keptEntries(plan.entries).map((e) => e.file));
       // A source goes to the board's compiler when it and its copy fit a program of definitions there.
       const confirm = (sources: Array<{ file: string; source: string }>) => compileOnBoard(repl, sources, transferSettings(probe).programBytes / 2);
       report.problems = await checkSources(
@@ -165,7 +165,8 @@ export async function syncBoard(
       throw withRetryAdvice(error, probe.fs.rename);
     }
     report.completed = report.failed.length === 0;
-    if (options.compiler && report.completed && probe.features.compile) report.problems.push(...(await compiledOnBoard(repl, plan, report)));
+    if (options.compiler && report.completed && probe.features.compile)
+      report.problems.push(...(await compiledOnBoard(repl, plan, report, probe, options.compiler.release)));
     if (options.run && report.completed) await runProgram(repl, options.run.seconds, report);
   } catch (error) {
     const outcome = (error as { outcome?: SyncOutcome }).outcome;
@@ -249,7 +250,7 @@ function withRetryAdvice(error: unknown, atomicRename: boolean): unknown {
 /** The imports that will fail on this board; the board is asked what it has only when the project alone does not answer. */
 async function importProblems(repl: RawRepl, files: LocalFile[], plan: Plan, probe: BoardProbe, cache?: FirmwareModulesCache): Promise<SourceProblem[]> {
   const bytes = new Map(files.map((f) => [f.relative, f.bytes]));
-  const kept = plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [{ file: e.file, remote: e.remote }] : []));
+  const kept = keptEntries(plan.entries);
   const input: ImportCheckInput = {
     sources: kept.filter((k) => k.file.endsWith('.py') && bytes.has(k.file)).map((k) => ({ ...k, relative: k.file, bytes: bytes.get(k.file)! })),
     kept,
@@ -293,7 +294,7 @@ function useCompiled(
     report.asSource = compiled.compiled.map((c) => ({ file: c.file, reason: `sent as .py: this board cannot use the compiled module (${why})` }));
     return { plan: planSync({ local: original, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous }), files: original };
   }
-  const kept = new Set(planned.plan.entries.flatMap((e) => (e.action === 'upload' || e.action === 'skip' ? [e.file] : [])));
+  const kept = new Set(keptEntries(planned.plan.entries).map((e) => e.file));
   report.compiled = compiled.compiled.filter((c) => kept.has(c.mpy)).map((c) => ({ ...c, remote: remotePath(options.dest, c.mpy) }));
   report.asSource = compiled.asSource;
   const from = new Map(report.compiled.map((c) => [c.mpy, c.file]));
@@ -306,7 +307,7 @@ function useCompiled(
 }
 
 /** Each .py just sent, compiled by the board's own compiler where it now lies (those already found wanting aside). */
-async function compiledOnBoard(repl: RawRepl, plan: Plan, report: SyncReport): Promise<SourceProblem[]> {
+async function compiledOnBoard(repl: RawRepl, plan: Plan, report: SyncReport, probe: BoardProbe, release: string): Promise<SourceProblem[]> {
   const judged = new Set(report.problems.filter((p) => p.kind === 'syntax').map((p) => p.file));
   const sent = plan.entries.flatMap((e) => (e.action === 'upload' && e.file.endsWith('.py') && !judged.has(e.file) ? [e] : []));
   const verdicts = await compileFilesOnBoard(
@@ -317,18 +318,11 @@ async function compiledOnBoard(repl: RawRepl, plan: Plan, report: SyncReport): P
   return sent.flatMap((e, i): SourceProblem[] => {
     const verdict = verdicts[i]?.verdict;
     if (verdict?.kind === 'error') {
-      const where = `${e.file}${verdict.line ? `:${verdict.line}` : ''}`;
-      return [
-        {
-          file: e.file,
-          line: verdict.line,
-          kind: 'syntax',
-          message: `${where}: ${verdict.message} (the board's own compiler, after the sync). Fix: correct the line, then sync again.`,
-        },
-      ];
+      const message = describeSyntaxError(e.file, { ...verdict, by: 'board-after-sync' }, probe, release);
+      return [{ file: e.file, line: verdict.line, kind: 'syntax', message }];
     }
     if (verdict?.kind === 'memory') {
-      const free = report.board?.memFree ? ` with ${report.board.memFree} bytes free` : '';
+      const free = probe.memFree ? ` with ${probe.memFree} bytes free` : '';
       return [
         {
           file: e.file,

@@ -66,7 +66,7 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
   const setup: WriteStep[] = [
     ...plan.mkdirs.map((path): WriteStep => ({ kind: 'mkdir', path })),
     ...plan.entries.flatMap((e): WriteStep[] => (e.action === 'delete' ? [{ kind: 'remove', path: e.remote }] : [])),
-    ...(plan.rmdirs ?? []).map((path): WriteStep => ({ kind: 'rmdir', path })),
+    ...plan.rmdirs.map((path): WriteStep => ({ kind: 'rmdir', path })),
   ];
   for (const src of [...prelude, ...setup.map(stepSource)]) {
     if (headLength + src.length > settings.programBytes && headLength > 0) flushHead();
@@ -285,7 +285,7 @@ export class CommandCache {
     const key = JSON.stringify([
       settings,
       plan.mkdirs,
-      plan.rmdirs ?? [],
+      plan.rmdirs,
       plan.entries.map((e) => (e.action === 'upload' ? [e.file, e.remote, e.fingerprint] : e.action === 'delete' ? [e.remote] : [])),
     ]);
     const arrays = plan.entries.flatMap((e) => (e.action === 'upload' ? [contents.get(e.file)!] : []));

@@ -62,7 +62,7 @@ export async function executePlan(
   const outcome = plannedOutcome(plan);
   const uploads = plan.entries.filter((e) => e.action === 'upload');
   const deletions = plan.entries.flatMap((e) => (e.action === 'delete' ? [e.remote] : []));
-  const rmdirs = plan.rmdirs ?? [];
+  const { rmdirs } = plan;
   if (!uploads.length && !deletions.length && !plan.mkdirs.length && !rmdirs.length) return outcome;
 
   const totalBytes = plan.uploadBytes;

@@ -115,6 +115,8 @@ function planFor(files: Array<{ relative: string; bytes: Uint8Array }>, mkdirs: 
     mkdirs,
     substitutions: [],
     blockers: [],
+    rmdirs: [],
+    notes: [],
     uploadBytes: files.reduce((n, f) => n + f.bytes.length, 0),
     entries: files.map((f) => ({
       action: 'upload',
