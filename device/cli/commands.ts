@@ -146,7 +146,7 @@ export function buildProgram(version: string): Command {
 function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
-    throw new InvalidArgumentError('Give a number of seconds between 0 and 3600, e.g. 3 or 0.5.');
+    throw new InvalidArgumentError('Give a number of seconds more than 0 and at most 3600, e.g. 3 or 0.5.');
   return seconds;
 }
 

@@ -271,7 +271,10 @@ async function runProgram(repl: RawRepl, seconds: number, report: SyncReport): P
   try {
     const { run, problems } = await runAfterSync(repl, seconds);
     report.run = run;
-    report.problems.push(...problems);
+    // A SyntaxError already found in that file and line is the same problem, raised again at import: said once.
+    const known = (p: SourceProblem) =>
+      report.problems.some((q) => q.file === p.file && q.line === p.line && /SyntaxError/.test(q.message) && /SyntaxError/.test(p.message));
+    report.problems.push(...problems.filter((p) => !known(p)));
   } catch (error) {
     report.problems.push({ file: 'main.py', line: null, kind: 'run', message: `main.py could not be run after the sync: ${(error as Error).message}` });
   }

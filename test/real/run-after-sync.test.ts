@@ -43,6 +43,14 @@ describe('sync --run on the virtual board (MicroPython 1.27)', () => {
     expect(people.stdout).toMatch(/problems: main\.py raised an error/);
   });
 
+  it('a syntax error found before the sync and raised again when main.py imports it is one problem, not two', async () => {
+    const broken = project({ 'main.py': 'import sensor\n', 'sensor.py': 'def read(:\n    pass\n' });
+    const { json } = await runCliJson<{ boards: any[] }>(['sync', broken, '--port', board.port, '--run']);
+    const b = json.boards[0];
+    expect(b.run.error).toBe('SyntaxError: invalid syntax');
+    expect(b.problems).toEqual([expect.objectContaining({ file: 'sensor.py', line: 1, kind: 'syntax' })]);
+  });
+
   it('without --run nothing runs: main.py is not started by the sync', async () => {
     const { json } = await runCliJson<{ boards: any[] }>(['sync', FAILING, '--port', board.port]);
     expect(json.boards[0]).toMatchObject({ status: 'ok', run: null });

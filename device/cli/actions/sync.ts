@@ -218,7 +218,7 @@ function planTable(plan: Plan, grouped: boolean): string {
     const why = e.action === 'refuse' ? explained || `${e.firmwareError ? e.firmwareError + ': ' : ''}${refusalText(e)}` : e.reason;
     return ['  ' + colour[e.action](e.action.padEnd(7)), what, why];
   });
-  for (const d of plan.rmdirs ?? []) rows.push(['  ' + c.yellow('delete '), `${d}/`, 'a folder --delete empties']);
+  for (const d of plan.rmdirs) rows.push(['  ' + c.yellow('delete '), `${d}/`, 'a folder --delete empties']);
   for (const b of plan.blockers) rows.push(['  ' + c.red('blocked'), '', b]);
   return rows.length ? table(rows) : '  nothing to do';
 }

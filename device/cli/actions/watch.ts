@@ -7,6 +7,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { CommandCache } from '../../../protocol/transfer/index.ts';
+import type { Project } from '../../project-files.ts';
 import { startVirtualBoard, type VirtualBoardProcess } from '../../virtual/spawn.ts';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c } from '../output.ts';
@@ -19,7 +20,8 @@ const NOISE = /(^|\/)(\.git|__pycache__|node_modules|\.mpysync)(\/|$)|~$|\.sw[a-
 
 export async function runWatch(dir: string, opts: SyncCliOptions): Promise<void> {
   const root = resolve(dir);
-  if (!(await readProjectOrSay(root))) {
+  const first = await readProjectOrSay(dir);
+  if (!first) {
     process.exitCode = EXIT_USAGE;
     return;
   }
@@ -46,13 +48,13 @@ export async function runWatch(dir: string, opts: SyncCliOptions): Promise<void>
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const sayRound = (text: string) => (opts.json ? undefined : process.stdout.write(text));
-  const syncNow = async (): Promise<void> => {
+  const syncNow = async (already?: Project): Promise<void> => {
     if (running) return;
     running = true;
     const because = [...changed].sort();
     changed = new Set();
     round++;
-    const project = await readProjectOrSay(root);
+    const project = already ?? (await readProjectOrSay(root));
     if (project) {
       const started = new Date().toTimeString().slice(0, 8);
       sayRound(c.bold(`\n[${started}] round ${round}${because.length ? `: ${because.join(', ')} changed` : ': first sync'}\n`));
@@ -68,7 +70,7 @@ export async function runWatch(dir: string, opts: SyncCliOptions): Promise<void>
     timer = setTimeout(() => void syncNow(), SETTLE_MS);
   };
 
-  await syncNow();
+  await syncNow(first);
   let watcher: FSWatcher;
   try {
     watcher = watch(root, { recursive: true }, (_event, name) => {
