@@ -9,6 +9,8 @@ export interface Command {
   source: Uint8Array;
   /** Files whose last step is in this command (they print `done#<tag>` when done). */
   finishing: Array<{ file: string; remote: string; size: number; tag: number; fingerprint: string }>;
+  /** Files with bytes in this command (finishing or not): a board error in it stops them at once. */
+  carries: string[];
   /** File bytes this command carries (before encoding). */
   dataBytes: number;
   /** Bytes fed to the program while it runs, one segment per `_r` call (settings.feed). */
@@ -107,6 +109,7 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
     commands.push({
       source: pySource(...head, body.source),
       finishing: body.segments.filter((s) => s.end === s.upload.bytes.length).map((s) => finishing(s.upload)),
+      carries: body.segments.map((s) => s.upload.file),
       dataBytes: body.rawBytes,
       feed: [],
     });
@@ -125,7 +128,7 @@ export function buildCommands(plan: Plan, contents: Map<string, Uint8Array>, set
 
 /** A command that writes no file (helpers, folders, deletions, the cleanup). */
 function programOnly(source: Uint8Array): Command {
-  return { source, finishing: [], dataBytes: 0, feed: [] };
+  return { source, finishing: [], carries: [], dataBytes: 0, feed: [] };
 }
 
 /** What a command that finishes `u` reports about it. */
@@ -160,6 +163,7 @@ function fedCommands(uploads: Upload[], head: Uint8Array, programBytes: number):
     }
     pending.source = pySource(pending.source, steps);
     pending.finishing.push(finishing(u));
+    pending.carries.push(u.file);
     pending.dataBytes += u.bytes.length;
     if (u.bytes.length > 0) pending.feed.push(u.bytes);
   }
@@ -240,36 +244,124 @@ function cheaperEncoding(data: Uint8Array, settings: TransferSettings): DataEnco
   return dataExpressionLength(data, 'base64', settings.asciiOnly) < dataExpressionLength(data, 'literal', settings.asciiOnly) ? 'base64' : 'literal';
 }
 
-/** The program for `segments`: one deflate stream for all, or each piece as it is, whichever is shorter. */
+/**
+ * `bytes` cut into consecutive pieces, each as long as it can be while `measure(piece)` stays within
+ * `limit` (a piece of one byte is taken whatever it measures).
+ */
+function piecesWithin<T>(bytes: Uint8Array, limit: number, measure: (piece: Uint8Array) => { size: number; value: T }): Array<{ length: number; value: T }> {
+  const pieces: Array<{ length: number; value: T }> = [];
+  let guess = limit;
+  for (let start = 0; start < bytes.length;) {
+    const remaining = bytes.length - start;
+    let length = Math.min(remaining, guess);
+    let best: { length: number; value: T; size: number } | null = null;
+    let tooMuch = Infinity; // the shortest length known not to fit
+    // A few guided guesses: encoded size grows with the length, but not in proportion (compression).
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const { size, value } = measure(bytes.subarray(start, start + length));
+      let next: number;
+      if (size <= limit || length === 1) {
+        if (!best || length > best.length) best = { length, value, size };
+        if (length >= remaining || size >= limit * 0.95) break;
+        next = Math.min(remaining, Math.floor((length * limit * 0.97) / Math.max(1, size)));
+        if (next >= tooMuch) next = Math.floor((length + tooMuch) / 2);
+        if (next <= length) break;
+      } else {
+        tooMuch = length;
+        next = Math.max(1, Math.min(length - 1, Math.floor((length * limit * 0.97) / size)));
+        if (best && next <= best.length) break;
+      }
+      length = next;
+    }
+    if (!best) {
+      // Not one guess fitted: shrink until one does (a single byte always does).
+      for (length = Math.max(1, Math.floor(length / 2)); ; length = Math.max(1, Math.floor(length / 2))) {
+        const { size, value } = measure(bytes.subarray(start, start + length));
+        if (size <= limit || length === 1) {
+          best = { length, value, size };
+          break;
+        }
+      }
+    }
+    pieces.push({ length: best.length, value: best.value });
+    // The next piece is guessed from this one's cost per byte.
+    guess = Math.max(1, Math.floor((best.length * limit) / Math.max(1, best.size)));
+    start += best.length;
+  }
+  return pieces;
+}
+
+/**
+ * The program for `segments`: deflate streams, or each piece of data as it is, whichever is
+ * shorter. No literal in it is longer than `settings.pieceBytes`, nor any inflate window.
+ */
 function encodeBody(segments: Segment[], settings: TransferSettings): Body {
   const rawBytes = segments.reduce((n, s) => n + s.end - s.start, 0);
-  const fileSteps = (data: (s: Segment) => WriteStep | null): Uint8Array[] =>
-    segments.flatMap((s) => {
-      const steps: WriteStep[] = [];
-      if (s.start === 0) steps.push({ kind: 'open', temp: s.upload.temp });
-      const d = s.end > s.start ? data(s) : null;
-      if (d) steps.push(d);
-      if (s.end === s.upload.bytes.length) {
-        const u = s.upload;
-        steps.push({ kind: 'finish', temp: u.temp, path: u.remote, fingerprint: u.fingerprint, size: u.bytes.length, tag: u.tag });
-      }
-      return steps.map(stepSource);
-    });
+  const limit = settings.pieceBytes;
+  const dataSteps = (bytes: Uint8Array): WriteStep[] =>
+    piecesWithin(bytes, limit, (piece) => {
+      const encoding = cheaperEncoding(piece, settings);
+      return { size: dataExpressionLength(piece, encoding, settings.asciiOnly), value: encoding };
+    }).reduce<{ at: number; steps: WriteStep[] }>(
+      ({ at, steps }, p) => {
+        steps.push({ kind: 'data', bytes: bytes.subarray(at, at + p.length), encoding: p.value, asciiOnly: settings.asciiOnly });
+        return { at: at + p.length, steps };
+      },
+      { at: 0, steps: [] },
+    ).steps;
   const plain = pySource(
-    ...fileSteps((s) => {
-      const bytes = s.upload.bytes.subarray(s.start, s.end);
-      return { kind: 'data', bytes, encoding: cheaperEncoding(bytes, settings), asciiOnly: settings.asciiOnly };
+    ...fileSteps(segments, (s, write) => {
+      for (const step of dataSteps(s.upload.bytes.subarray(s.start, s.end))) write(step);
     }),
   );
   if (settings.windowBits === null || rawBytes === 0) return { source: plain, segments, rawBytes };
 
   const raw = pySource(...segments.map((s) => s.upload.bytes.subarray(s.start, s.end)));
-  // No distance in the stream can exceed its length: a smaller window costs the board less RAM.
-  const windowBits = Math.max(MIN_WINDOW_BITS, Math.min(settings.windowBits, Math.ceil(Math.log2(raw.length))));
-  const packed = deflateRaw(raw, { windowBits });
-  const stream: WriteStep = { kind: 'stream', bytes: packed, windowBits, encoding: cheaperEncoding(packed, settings), asciiOnly: settings.asciiOnly };
-  const deflated = pySource(stepSource(stream), ...fileSteps((s) => ({ kind: 'copy', bytes: s.end - s.start })));
+  const streams = piecesWithin(raw, limit, (piece) => {
+    // No distance in a stream can exceed its length: a smaller window costs the board less RAM.
+    // And no window is wider than a piece: it too needs one free block.
+    const widest = Math.min(settings.windowBits!, Math.floor(Math.log2(limit)));
+    const windowBits = Math.max(MIN_WINDOW_BITS, Math.min(widest, Math.ceil(Math.log2(piece.length))));
+    const packed = deflateRaw(piece, { windowBits });
+    const encoding = cheaperEncoding(packed, settings);
+    const step: WriteStep = { kind: 'stream', bytes: packed, windowBits, encoding, asciiOnly: settings.asciiOnly };
+    return { size: dataExpressionLength(packed, encoding, settings.asciiOnly), value: step };
+  });
+  // Each segment's bytes are copied out of the stream(s) that hold them, each stream started first.
+  let stream = 0;
+  let leftInStream = streams[0]?.length ?? 0;
+  const deflated = pySource(
+    streams.length ? stepSource(streams[0]!.value) : new Uint8Array(0),
+    ...fileSteps(segments, (s, write) => {
+      for (let left = s.end - s.start; left > 0;) {
+        if (leftInStream === 0) {
+          stream++;
+          leftInStream = streams[stream]!.length;
+          write(streams[stream]!.value);
+        }
+        const n = Math.min(left, leftInStream);
+        write({ kind: 'copy', bytes: n });
+        left -= n;
+        leftInStream -= n;
+      }
+    }),
+  );
   return { source: deflated.length < plain.length ? deflated : plain, segments, rawBytes };
+}
+
+/** Each segment's steps: its file opened at its start, `data` written, finished at its end. */
+function fileSteps(segments: Segment[], data: (s: Segment, write: (step: WriteStep) => void) => void): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const write = (step: WriteStep) => out.push(stepSource(step));
+  for (const s of segments) {
+    if (s.start === 0) write({ kind: 'open', temp: s.upload.temp });
+    if (s.end > s.start) data(s, write);
+    if (s.end === s.upload.bytes.length) {
+      const u = s.upload;
+      write({ kind: 'finish', temp: u.temp, path: u.remote, fingerprint: u.fingerprint, size: u.bytes.length, tag: u.tag });
+    }
+  }
+  return out;
 }
 
 /**

@@ -3,13 +3,32 @@ import { MpysyncError } from '../errors.ts';
 /** What explainBoardError says of ENOSPC (replies.ts). */
 const FULL = /file system is full/;
 const NOT_SENT_FULL = "not sent: the board's file system was full before this file's turn";
+/** A board error that smaller pieces, a garbage collection or a soft reset can cure. */
+const OUT_OF_MEMORY = /the board raised MemoryError/;
+/** Files after a failed data command wait for the next try (they are not sent after a board error). */
+const notSentAfter = (file: string) => `not sent: the board failed on ${file} first`;
 import type { Plan, Substitution } from '../plan/plan.ts';
 import type { BoardProbe } from '../probe/probe.ts';
 import type { RawRepl } from '../repl/index.ts';
 import { CommandCache, preludeOptions, type Command } from './commands.ts';
 import { explainBoardError, readCommandReply } from './replies.ts';
-import { transferSettings } from './settings.ts';
+import { shrunkAfterMemoryError, transferSettings, type TransferSettings } from './settings.ts';
+import { pySource } from '../python/literal.ts';
 import { writeCleanup, writePrelude } from './write-program.ts';
+
+/** After a failed command: the file `_o` opened is closed and its temporary copy removed. */
+const CLOSE_OPEN_FILE = `try:
+ _f.close()
+ os.remove(_tp)
+except Exception:
+ pass
+`;
+
+/** Where `file` goes on the board, as the plan says. */
+const remoteOf = (plan: Plan, file: string): string => {
+  const entry = plan.entries.find((e) => e.action === 'upload' && e.file === file);
+  return entry && entry.action === 'upload' ? entry.remote : file;
+};
 
 export type SyncEvent =
   | { type: 'start'; files: number; bytes: number }
@@ -68,11 +87,10 @@ export async function executePlan(
   const totalBytes = plan.uploadBytes;
   onEvent({ type: 'start', files: uploads.length, bytes: totalBytes });
   let doneBytes = 0;
-  const settings = transferSettings(board);
   const cache = options.commandCache ?? new CommandCache(1);
 
   /** Runs the commands of `part`; files that landed go into `outcome`, the others come back. */
-  const attempt = async (part: Plan): Promise<Array<{ file: string; error: string }>> => {
+  const attempt = async (part: Plan, settings: TransferSettings): Promise<Array<{ file: string; error: string }>> => {
     const failed: Array<{ file: string; error: string }> = [];
     const commands = cache.commandsFor(part, contents, settings);
     let lastFailed = false;
@@ -108,34 +126,55 @@ export async function executePlan(
         doneBytes += f.size;
         onEvent({ type: 'file-done', file: f.file, remote: f.remote, bytes: f.size });
       }
-      failed.push(...reply.failed);
-      // A full file system stays full: what is left is not sent (an old file is never replaced by half a new one).
-      if (FULL.test(boardError)) {
-        for (const rest of commands.slice(i + 1)) for (const f of rest.finishing) failed.push({ file: f.file, error: NOT_SENT_FULL });
+      if (boardError) {
+        // A board error stops the files of this command at once: nothing more is sent for a file
+        // whose piece failed (its temporary file would have a hole), and the later commands wait
+        // for the next try. A full file system stays full: what is left is not sent at all.
+        const raised = (file: string) => `mpysync: ${remoteOf(part, file)}: the board raised ${boardError}`;
+        for (const f of reply.failed) if (f.error === boardError) f.error = raised(f.file);
+        const stopped = [...new Set(command.carries)].filter(
+          (file) => !reply.landed.some((f) => f.file === file) && !reply.failed.some((f) => f.file === file),
+        );
+        const failedFile = reply.failed[0]?.file ?? stopped[0];
+        failed.push(...reply.failed, ...stopped.map((file) => ({ file, error: raised(file) })));
+        if (!command.carries.length) failed.push({ file: '(setup)', error: boardError });
+        const later = FULL.test(boardError) ? NOT_SENT_FULL : notSentAfter(failedFile ? remoteOf(part, failedFile) : 'an earlier command');
+        for (const rest of commands.slice(i + 1)) for (const f of rest.finishing) failed.push({ file: f.file, error: later });
         lastFailed = true;
         break;
       }
-      // A failed data command is reported with its file, when that file's last step comes.
-      if (boardError && !command.finishing.length && command.dataBytes === 0) failed.push({ file: '(setup)', error: boardError });
-      lastFailed = boardError !== '';
+      failed.push(...reply.failed);
+      lastFailed = false;
       onEvent({ type: 'progress', doneBytes, totalBytes });
     }
-    // The last command ends with the cleanup; when it failed, that did not run.
-    if (lastFailed) await repl.exec(writeCleanup(writePrelude(preludeOptions(settings, part))), { timeoutMs: 10_000 }).catch(() => {});
+    // The last command ends with the cleanup; when it failed, that did not run. The file being
+    // written is closed and its temporary copy removed, so nothing half-written stays.
+    if (lastFailed)
+      await repl.exec(pySource(CLOSE_OPEN_FILE, writeCleanup(writePrelude(preludeOptions(settings, part)))), { timeoutMs: 10_000 }).catch(() => {});
     return failed;
   };
 
-  const first = await attempt(plan);
+  let settings = transferSettings(board);
+  const first = await attempt(plan, settings);
   // Files that did not fit are not tried again: the board is still full.
   const didNotFit = first.filter((f) => FULL.test(f.error) || f.error === NOT_SENT_FULL);
   let failed = first.filter((f) => !didNotFit.includes(f));
   // A file that arrived damaged (a byte lost on a UART, say) or whose command failed is tried
   // again on its own; the old file was never replaced, so trying again is safe. Plain raw mode has
-  // no flow control, so boards without raw-paste get one more try.
-  for (let retries = board.features.rawPaste ? 1 : 2; retries > 0 && failed.length && !didNotFit.length; retries--) {
+  // no flow control, so boards without raw-paste get one more try. A board that ran out of memory
+  // gets smaller pieces after a garbage collection, then smaller still after a soft reset (which
+  // frees what a program left behind).
+  let retries = board.features.rawPaste ? 1 : 2;
+  let memoryRetries = 2;
+  while (failed.length && !didNotFit.length && !failed.some((f) => f.file === '(setup)')) {
+    const outOfMemory = failed.some((f) => OUT_OF_MEMORY.test(f.error));
+    if (outOfMemory ? memoryRetries-- <= 0 : retries-- <= 0) break;
+    if (outOfMemory) {
+      settings = shrunkAfterMemoryError(settings);
+      if (memoryRetries === 0) await repl.softReset().catch(() => {});
+    }
     const again = new Set(failed.map((f) => f.file));
-    if (again.has('(setup)')) break;
-    failed = await attempt({ ...plan, entries: uploads.filter((e) => again.has(e.file)), mkdirs: [], substitutions: [] });
+    failed = await attempt({ ...plan, entries: uploads.filter((e) => again.has(e.file)), mkdirs: [], rmdirs: [], substitutions: [] }, settings);
   }
   for (const f of [...failed, ...didNotFit]) {
     outcome.failed.push(f);

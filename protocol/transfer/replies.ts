@@ -30,6 +30,10 @@ export function explainBoardError(line: string): string {
   if (/^OSError: (28|\[Errno 28\].*|no more storage space)\s*$/.test(line.trim())) {
     return `${line.trim()}: the board's file system is full; remove files from it (mpysync rm) or send fewer`;
   }
+  const memory = /^MemoryError: memory allocation failed, allocating (\d+) bytes/.exec(line.trim());
+  if (memory) {
+    return `${line.trim()}: the board ran out of memory in one piece (no free block of ${memory[1]} bytes, however much gc.mem_free() says is free in all)`;
+  }
   return line;
 }
 

@@ -1,10 +1,17 @@
-import { chooseWindowBits, MAX_WINDOW_BITS } from '../codec/index.ts';
+import { chooseWindowBits, MAX_WINDOW_BITS, MIN_WINDOW_BITS } from '../codec/index.ts';
 import type { BoardProbe } from '../probe/probe.ts';
 
 /** How files travel, chosen from what the probe found. */
 export interface TransferSettings {
   /** Largest program with file data in it sent in one exec, sized by the board's free RAM. */
   commandBytes: number;
+  /**
+   * Largest single piece of file data in a program: one literal (as spelled in the program, so
+   * also the lexer's buffer for it) and one inflate window. Each needs ONE free block, and free
+   * RAM says nothing about the largest block: a real RP2040 with 231 KB free failed to allocate
+   * 29.5 KB. The many pieces of a command are separate blocks.
+   */
+  pieceBytes: number;
   /**
    * Largest program WITHOUT file data (the prelude's definitions, the steps of fed files): no
    * literal and its copies to hold, only the text and what the compiler makes of it.
@@ -38,22 +45,35 @@ export interface TransferSettings {
 /** Heap the write prelude's functions keep (measured on the micro:bit: 2.1 KB). */
 const PRELUDE_HEAP = 2048;
 
+/**
+ * The largest piece of data a command holds on a board that did not run out of memory yet: small
+ * enough for the free blocks a fragmented heap keeps, large enough that a piece's few bytes of
+ * `_f.write(…)` around it cost 0.3 %. Halved after each MemoryError (shrunkAfterMemoryError).
+ */
+export const PIECE_BYTES = 4096;
+
+/** Pieces are never made smaller than this, however often the board runs out of memory. */
+export const MIN_PIECE_BYTES = 512;
+
 /** Below this much free heap, a board without raw-paste is soft-reset before the write commands. */
 const SMALL_HEAP = 32 * 1024;
 
 export function transferSettings(board: BoardProbe): TransferSettings {
   const mem = board.memFree ?? 16_384;
   const freshHeap = !board.features.rawPaste && mem < SMALL_HEAP;
+  // The literal, the lexer's copy of it and the decoded data are alive at once (without
+  // raw-paste the whole program text too). On the micro:bit (5.4 KB free, plain raw mode) a
+  // sixth of the free heap ran 15 syncs out of 15; a quarter ran out of memory.
+  const commandBytes = Math.max(384, Math.min(32 * 1024, Math.floor((mem - PRELUDE_HEAP) / 6)));
+  const pieceBytes = Math.min(PIECE_BYTES, commandBytes);
   return {
-    // The literal, the lexer's copy of it and the decoded data are alive at once (without
-    // raw-paste the whole program text too). On the micro:bit (5.4 KB free, plain raw mode) a
-    // sixth of the free heap ran 15 syncs out of 15; a quarter ran out of memory.
-    commandBytes: Math.max(384, Math.min(32 * 1024, Math.floor((mem - PRELUDE_HEAP) / 6))),
+    commandBytes,
+    pieceBytes,
     // On the micro:bit (5.4 KB free as the probe measures it) programs of definitions and steps
     // of 2.1 and 2.4 KB compiled right after a soft reset and 2.9 KB raised MemoryError: a third
     // of the free heap, on a board just reset (freshHeap).
     programBytes: Math.max(384, Math.min(32 * 1024, Math.floor(mem / (freshHeap ? 3 : 5)))),
-    windowBits: board.features.deflate ? streamWindowBits(mem) : null,
+    windowBits: board.features.deflate ? Math.min(streamWindowBits(mem), Math.floor(Math.log2(pieceBytes))) : null,
     asciiOnly: !board.features.rawBytesLiterals,
     base64: board.features.binascii,
     feed: board.features.consoleInput && !board.features.deflate,
@@ -72,4 +92,19 @@ function streamWindowBits(freeRamBytes: number): number {
   let bits = chooseWindowBits(freeRamBytes);
   while (bits < MAX_WINDOW_BITS && 2 ** (bits + 1) <= freeRamBytes / 8) bits++;
   return bits;
+}
+
+/**
+ * The settings to try again with after the board ran out of memory inside a data command: pieces,
+ * windows and commands half as large (never below MIN_PIECE_BYTES), so they fit the smaller free
+ * blocks of a fragmented heap.
+ */
+export function shrunkAfterMemoryError(settings: TransferSettings): TransferSettings {
+  const pieceBytes = Math.max(MIN_PIECE_BYTES, Math.floor(settings.pieceBytes / 2));
+  return {
+    ...settings,
+    pieceBytes,
+    commandBytes: Math.max(pieceBytes, Math.floor(settings.commandBytes / 2)),
+    windowBits: settings.windowBits === null ? null : Math.max(MIN_WINDOW_BITS, Math.min(settings.windowBits, Math.floor(Math.log2(pieceBytes)))),
+  };
 }

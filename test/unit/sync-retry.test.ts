@@ -64,3 +64,68 @@ describe('executePlan retries a file that arrived damaged, once', () => {
     );
   });
 });
+
+describe('executePlan when the board runs out of memory inside a data command', () => {
+  // Bytes that do not compress, so the data travels in many pieces across several commands.
+  const noise = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (Math.imul(i + seed, 2654435761) >>> 13) & 0xff);
+  const big: LocalFile[] = [
+    { relative: 'big.bin', bytes: noise(100_000, 1) },
+    { relative: 'after.py', bytes: text('X = 1\n') },
+  ];
+  const board = fakeProbe(774, { memFree: 231_000 });
+  const plan = planSync({ local: big, board, index: { algo: 'sha256', files: [], dirs: [] }, dest: '' });
+  const contents = new Map(big.map((f) => [f.relative, f.bytes]));
+
+  /** A fragmented heap: no free block larger than `largestBlock`, whatever `gc.mem_free()` says. */
+  function fragmentedBoard(largestBlock: number) {
+    const programs: string[] = [];
+    let resets = 0;
+    const repl = {
+      async exec(code: Uint8Array): Promise<ExecResult> {
+        const program = new TextDecoder('latin1').decode(code);
+        programs.push(program);
+        const literals = [...program.matchAll(/b'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]!.length + 3);
+        const largest = Math.max(0, ...literals);
+        if (largest > largestBlock)
+          return { stdout: text(''), error: `Traceback (most recent call last):\r\nMemoryError: memory allocation failed, allocating ${largest} bytes\r\n` };
+        const tags = [...program.matchAll(/_fin\('[^']*','([^']*)',[^)]*,(\d+)\)/g)];
+        return { stdout: text(tags.map(([, , tag]) => `${DONE_MARK}${tag}`).join('\r\n') + '\r\n'), error: '' };
+      },
+      async softReset() {
+        resets++;
+      },
+    };
+    return { repl: repl as unknown as RawRepl, programs, resets: () => resets };
+  }
+  const carriesBig = (p: string) => p.includes("_o('big.bin~mps')") || p.includes('_c(') || p.includes('_f.write(');
+
+  it('stops that file at once, says so in words, and sends it again in smaller pieces that fit', async () => {
+    const { repl, programs, resets } = fragmentedBoard(3000);
+    const events: string[] = [];
+    const outcome = await executePlan(repl, plan, contents, board, (e) => e.type === 'file-failed' && events.push(e.error));
+    expect(outcome.failed).toEqual([]);
+    expect(outcome.uploaded.sort()).toEqual(['after.py', 'big.bin']);
+    // The first data command failed; the next program is the clean-up (close, remove the temporary
+    // file, collect), not more of big.bin's data, which would leave a hole in it.
+    const firstFail = programs.findIndex((p) => carriesBig(p));
+    expect(programs[firstFail + 1]).toContain('_f.close()');
+    expect(programs[firstFail + 1]).toContain('os.remove(_tp)');
+    expect(carriesBig(programs[firstFail + 1]!)).toBe(false);
+    // The second try had pieces of at most 2 KB, and no reset was needed.
+    expect(resets()).toBe(0);
+    expect(events).toEqual([]);
+  });
+
+  it('soft-resets as a last resort, and names the board error in words when nothing fits', async () => {
+    const { repl, resets } = fragmentedBoard(100);
+    const outcome = await executePlan(repl, plan, contents, board);
+    expect(resets()).toBe(1);
+    expect(outcome.uploaded).toEqual([]);
+    const failure = outcome.failed.find((f) => f.file === 'big.bin')!;
+    expect(failure.error).toMatch(
+      /^mpysync: big\.bin: the board raised MemoryError: memory allocation failed, allocating \d+ bytes: the board ran out of memory in one piece/,
+    );
+    expect(failure.error).not.toMatch(/damaged/);
+    expect(outcome.failed.find((f) => f.file === 'after.py')!.error).toBe('not sent: the board failed on big.bin first');
+  });
+});

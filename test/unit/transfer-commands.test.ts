@@ -54,9 +54,15 @@ function decodeExpression(text: string, at: number): { bytes: Uint8Array; end: n
  * Plays the commands as the board would (only the write steps; the prelude's definitions are
  * skipped) and returns the files that `_fin` accepted, by path, and the tags it printed.
  */
-function replay(commands: Command[], fingerprints: Map<string, string>): { files: Map<string, Uint8Array>; done: number[] } {
+function replay(
+  commands: Command[],
+  fingerprints: Map<string, string>,
+): { files: Map<string, Uint8Array>; done: number[]; largestPiece: number; largestWindow: number } {
   const files = new Map<string, Uint8Array>();
   const done: number[] = [];
+  // What the board must find in one free block: the longest data expression, the widest window.
+  let largestPiece = 0;
+  let largestWindow = 0;
   let open: { temp: string; chunks: Uint8Array[] } | null = null;
   let stream: { bytes: Uint8Array; at: number } | null = null;
   const temps = new Map<string, Uint8Array[]>();
@@ -82,10 +88,13 @@ function replay(commands: Command[], fingerprints: Map<string, string>): { files
       } else if (text.startsWith('_z(', i)) {
         const { bytes, end } = decodeExpression(text, i + 3);
         const bits = Number(/^,(\d+)\)\n/.exec(text.slice(end))![1]);
+        largestPiece = Math.max(largestPiece, end - (i + 3));
+        largestWindow = Math.max(largestWindow, 2 ** bits);
         stream = { bytes: inflateRawSync(bytes, { windowBits: Math.max(9, bits) }), at: 0 };
         i = lineEnd(end);
       } else if (text.startsWith('_f.write(', i)) {
         const { bytes, end } = decodeExpression(text, i + 9);
+        largestPiece = Math.max(largestPiece, end - (i + 9));
         open!.chunks.push(bytes);
         i = lineEnd(end);
       } else if (text.startsWith('_c(', i)) {
@@ -106,7 +115,7 @@ function replay(commands: Command[], fingerprints: Map<string, string>): { files
     }
     expect(fed).toEqual([]);
   }
-  return { files, done };
+  return { files, done, largestPiece, largestWindow };
 }
 
 function planFor(files: Array<{ relative: string; bytes: Uint8Array }>, mkdirs: string[] = []): Plan {
@@ -132,13 +141,18 @@ function planFor(files: Array<{ relative: string; bytes: Uint8Array }>, mkdirs: 
 function checkRoundTrip(files: Array<{ relative: string; bytes: Uint8Array }>, settings: TransferSettings): Command[] {
   const plan = planFor(files);
   const commands = buildCommands(plan, new Map(files.map((f) => [f.relative, f.bytes])), settings);
-  const { files: landed, done } = replay(
-    commands,
-    new Map(plan.entries.map((e) => [(e as { file: string }).file, (e as { fingerprint: string }).fingerprint])),
-  );
+  const {
+    files: landed,
+    done,
+    largestPiece,
+    largestWindow,
+  } = replay(commands, new Map(plan.entries.map((e) => [(e as { file: string }).file, (e as { fingerprint: string }).fingerprint])));
   expect(done).toEqual(files.map((_, i) => i));
   for (const f of files) expect(Buffer.from(landed.get(f.relative)!).equals(Buffer.from(f.bytes))).toBe(true);
   expect(commands.flatMap((c) => c.finishing.map((f) => f.tag))).toEqual(files.map((_, i) => i));
+  // A fragmented heap has only small free blocks: no piece, no window, larger than the bound.
+  expect(largestPiece).toBeLessThanOrEqual(settings.pieceBytes);
+  expect(largestWindow).toBeLessThanOrEqual(Math.max(512, settings.pieceBytes));
   return commands;
 }
 
@@ -211,12 +225,19 @@ describe('buildCommands', () => {
   });
 
   it('with deflate, puts many small files into one command as one stream', () => {
-    const small = project.slice(0, 8).map((f) => ({ ...f, bytes: f.bytes.subarray(0, 1500) }));
+    const small = project.slice(0, 8).map((f) => ({ ...f, bytes: f.bytes.subarray(0, 600) }));
     const commands = checkRoundTrip(small, DEFLATE);
     expect(commands).toHaveLength(1);
     const text = Buffer.from(commands[0]!.source).toString('latin1');
     expect(text.split('\n_z(').length - 1).toBe(1);
     expect(text.split('\n_c(').length - 1).toBe(8);
+  });
+
+  it('with deflate, a command larger than a piece holds several streams, each within the piece bound', () => {
+    const commands = checkRoundTrip(project, DEFLATE);
+    const text = Buffer.from(commands[0]!.source).toString('latin1');
+    expect(commands[0]!.source.length).toBeGreaterThan(3 * DEFLATE.pieceBytes);
+    expect(text.split('\n_z(').length - 1).toBeGreaterThanOrEqual(3);
   });
 
   it('feeding on the console: no file byte in the programs, several files per command, the files in order', () => {
@@ -313,9 +334,10 @@ describe('transferSettings', () => {
     }) as BoardProbe;
 
   it('sizes commands and the window by free RAM, and picks the decoders the board has', () => {
-    expect(transferSettings(probe(135_000_000, {}))).toEqual(settingsWith({ windowBits: 15, base64: true }));
-    // An ESP32 with ~110 KB free: an 8 KB window, 18 KB commands.
-    expect(transferSettings(probe(110_000, {}))).toEqual(settingsWith({ commandBytes: 17_992, programBytes: 22_000, windowBits: 13, base64: true }));
+    // Windows no wider than a piece (4 KB), however much RAM is free: a fragmented heap has no larger block.
+    expect(transferSettings(probe(135_000_000, {}))).toEqual(settingsWith({ windowBits: 12, base64: true }));
+    // An ESP32 with ~110 KB free: 18 KB commands of 4 KB pieces.
+    expect(transferSettings(probe(110_000, {}))).toEqual(settingsWith({ commandBytes: 17_992, programBytes: 22_000, windowBits: 12, base64: true }));
     // Firmware without raw-paste (the whole program sits in RAM before it compiles), no decoders.
     expect(transferSettings(probe(5440, { deflate: false, binascii: false, rawPaste: false }))).toEqual(
       settingsWith({ commandBytes: 565, programBytes: 1813, freshHeap: true }),
