@@ -29,11 +29,18 @@ except ImportError:
 `;
 
 /** The two fingerprints' bodies after `f=open(p,'rb')`, indented for `def _hf(p):`. */
+/**
+ * Read into one buffer, as the Adler-32 below: a fresh 512-byte string per read is 100 KB of
+ * garbage for a 100 KB file, which a board must collect mid-program (and the WebAssembly port
+ * cannot: it collects only between programs).
+ */
 export const SHA256_REST = ` h=_hl.sha256()
+ m=bytearray(512)
+ v=memoryview(m)
  while 1:
-  d=f.read(512)
-  if not d:break
-  h.update(d)
+  k=f.readinto(m)
+  if not k:break
+  h.update(v[:k])
  f.close()
  return ''.join('%02x'%c for c in h.digest())
 `;

@@ -137,6 +137,18 @@ export function buildProgram(version: string): Command {
         'no faster than rate/10 per second (8N1), e.g. 115200 for a classroom ESP32 DevKit (default: no limit, memory speed)',
       parseBaud,
     )
+    .option(
+      '--heap <size>',
+      'give MicroPython a heap of this size that cannot grow, e.g. 256K as an RP2040 has, so it runs out of memory as a board does ' +
+        '(default: the WebAssembly heap, which grows on demand)',
+      parseHeapSize,
+    )
+    .option(
+      '--fragment <size>',
+      'with --heap: start with the heap in pieces no larger than this, e.g. 3K, as a program that ran leaves it ' +
+        '(gc.mem_free() stays high; a soft reset frees it)',
+      parseHeapSize,
+    )
     .addOption(new Option('--exit-with-parent', 'stop when the process that started this one ends').hideHelp())
     .action(action(() => import('./actions/virtual.ts'), 'runVirtual'));
 
@@ -148,6 +160,14 @@ function parseSeconds(value: string): number {
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
     throw new InvalidArgumentError('Give a number of seconds more than 0 and at most 3600, e.g. 3 or 0.5.');
   return seconds;
+}
+
+/** "256K", "1M" or bytes. */
+function parseHeapSize(value: string): number {
+  const match = /^\s*(\d+)\s*([kKmM]?)\s*$/.exec(value);
+  const bytes = match ? Number(match[1]) * { '': 1, k: 1024, m: 1024 * 1024 }[match[2]!.toLowerCase() as '' | 'k' | 'm'] : NaN;
+  if (!(bytes >= 512 && bytes <= 64 * 1024 * 1024)) throw new InvalidArgumentError('Give a size from 512 to 64M, in bytes or with K or M, e.g. 256K or 3K.');
+  return bytes;
 }
 
 function parseBaud(value: string): number {

@@ -20,6 +20,7 @@ class LineProgress implements ProgressView {
     const port = this.ports[i]!;
     if (event.type === 'file-done') process.stderr.write(`[${port}] sent ${event.remote} (${event.bytes} B)\n`);
     if (event.type === 'file-failed') process.stderr.write(`[${port}] FAILED ${event.file}: ${event.error}\n`);
+    if (event.type === 'file-retry') process.stderr.write(`[${port}] sending ${event.file} again: ${event.error}\n`);
   }
   log(message: string): void {
     process.stderr.write(`mpysync: ${message}\n`);

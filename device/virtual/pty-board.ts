@@ -30,6 +30,10 @@ export interface PtyBoardOptions {
    * no faster than baud / 10 per second. Default: no pacing (the link runs at memory speed).
    */
   baud?: number;
+  /** A heap of this many bytes that cannot grow (WasmBoardOptions.heapBytes). */
+  heapBytes?: number;
+  /** With heapBytes: the heap starts in pieces of this size. */
+  fragmentBytes?: number;
 }
 
 export interface PtyBoard {
@@ -56,6 +60,8 @@ export class SocatMissingError extends MpysyncError {
 export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyBoard> {
   const board = await WasmBoard.create({
     rawPaste: options.rawPaste ?? true,
+    heapBytes: options.heapBytes,
+    fragmentBytes: options.fragmentBytes,
     yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
   });
   if (options.persist !== undefined) {

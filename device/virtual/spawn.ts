@@ -17,6 +17,10 @@ export interface VirtualBoardOptions {
   rawPaste?: boolean;
   /** Pace the link like a USB-serial bridge at this baud rate (see `mpysync virtual --baud`). Default: no limit. */
   baud?: number;
+  /** A heap of this many bytes that cannot grow (see `mpysync virtual --heap`). */
+  heapBytes?: number;
+  /** With heapBytes: the heap starts in pieces of this size (see `mpysync virtual --fragment`). */
+  fragmentBytes?: number;
 }
 
 export interface VirtualBoardProcess {
@@ -37,6 +41,8 @@ export async function startVirtualBoard(options: VirtualBoardOptions = {}): Prom
   if (options.persist !== undefined) args.push('--persist', options.persist);
   if (options.rawPaste === false) args.push('--no-raw-paste');
   if (options.baud !== undefined) args.push('--baud', String(options.baud));
+  if (options.heapBytes !== undefined) args.push('--heap', String(options.heapBytes));
+  if (options.fragmentBytes !== undefined) args.push('--fragment', String(options.fragmentBytes));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
   let stderr = '';

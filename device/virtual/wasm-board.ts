@@ -38,6 +38,7 @@
  * the event loop; a running program, however, holds it until the program ends.
  */
 import { loadMicroPython, type EmscriptenFS, type MicroPython } from '@micropython/micropython-webassembly-pyscript';
+import { forbidMemoryGrowth, fragmentingProgram, holdCHeap, prepareForBoundedHeap } from './bounded-heap.ts';
 
 const CTRL_A = 0x01;
 const CTRL_B = 0x02;
@@ -153,7 +154,17 @@ export interface WasmBoardOptions {
   wasmUrl?: string;
   /** Lets the host run between input slices; default a zero-delay timer. */
   yieldToHost?: () => Promise<void>;
+  /**
+   * A heap of this many bytes that cannot grow (bounded-heap.ts), so programs and syncs meet
+   * MemoryError as on a real board. Default: the port's own heap, which grows on demand.
+   */
+  heapBytes?: number;
+  /** With heapBytes: start with the heap in pieces of this size, as a program that ran leaves it. */
+  fragmentBytes?: number;
 }
+
+/** With a bounded heap, the raw REPL's line buffer is grown to this once, as raw-paste's buffer is fixed. */
+const BOUNDED_LINE_BUFFER = 40 * 1024;
 
 type Mode = 'friendly' | 'raw' | 'raw-paste';
 
@@ -192,13 +203,16 @@ export class WasmBoard {
   static async create(options: WasmBoardOptions = {}): Promise<WasmBoard> {
     let board: WasmBoard | undefined;
     const sink = (data: Uint8Array | string) => board?.receiveReplOutput(data);
+    if (options.heapBytes) prepareForBoundedHeap();
     const mp = await loadMicroPython({
       linebuffer: false,
       stdout: sink,
       stderr: sink,
       ...(options.wasmUrl ? { url: options.wasmUrl } : {}),
+      ...(options.heapBytes ? { heapsize: options.heapBytes } : {}),
     });
     board = new WasmBoard(mp, options);
+    if (options.heapBytes) board.boundHeap(options.heapBytes, options.fragmentBytes);
     return board;
   }
 
@@ -211,6 +225,29 @@ export class WasmBoard {
     // The boot banner goes nowhere (the sink has no board yet): a real board booted long before
     // anyone opened its port.
     this.mp.replInit();
+  }
+
+  /**
+   * No more memory for MicroPython than it has now. Its raw REPL keeps each program whole in one
+   * line buffer (a board with raw-paste compiles as the bytes arrive), so that buffer is grown first,
+   * before the heap is in pieces; then, if asked, the heap is left fragmented.
+   */
+  private boundHeap(heapBytes: number, fragmentBytes: number | undefined): void {
+    forbidMemoryGrowth();
+    holdCHeap(this.mp._module as unknown as Parameters<typeof holdCHeap>[0], heapBytes);
+    this.feedRepl(CTRL_A);
+    for (let i = 0; i < BOUNDED_LINE_BUFFER; i++) this.feedRepl(0x20);
+    this.feedRepl(CTRL_C);
+    if (fragmentBytes) {
+      for (const byte of new TextEncoder().encode(fragmentingProgram(fragmentBytes))) this.feedRepl(byte);
+      this.feedRepl(CTRL_D);
+    }
+    this.feedRepl(CTRL_B);
+    // What that printed was the board's own business, before any host connected.
+    this.out = [];
+    this.replTail = '';
+    this.lastReplByte = -1;
+    this.mode = 'friendly';
   }
 
   /** Emscripten's in-memory filesystem; the board's own files are under BOARD_ROOT. */

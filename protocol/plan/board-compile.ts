@@ -90,24 +90,34 @@ export async function compileOnBoard(
  * The board's compiler on files it already holds (after a sync): each is read and compiled there,
  * nothing runs, and nothing but the names goes over the wire. Exact for that firmware, its heap
  * included: a MemoryError says the board cannot compile the module at all (ship it as .mpy).
+ * A source too large to read into one string (a fragmented heap has no such block; an import
+ * reads the file piece by piece) gets no verdict (`big`), and each source is let go before the next.
  */
 export function boardCompileFilesProgram(paths: readonly string[]): Uint8Array {
   return pySource(
     `import sys, gc
 _i=0
 for _f in (${paths.map(pyStr).join(',')},):
+ _s=None
  try:
   with open(_f) as _h:
    _s=_h.read()
-  gc.collect()
-  _m=gc.mem_free()
-  compile(_s,_f,'exec')
-  print('${MARK}%d:ok %d' % (_i,_m-gc.mem_free()))
-  _s=None
- except Exception as _e:
-  print('${MARK}%d:err' % _i)
-  sys.print_exception(_e)
+ except MemoryError:
+  print('${MARK}%d:big' % _i)
+ if _s is not None:
+  try:
+   gc.collect()
+   _m=gc.mem_free()
+   compile(_s,_f,'exec')
+   print('${MARK}%d:ok %d' % (_i,_m-gc.mem_free()))
+  except Exception as _e:
+   print('${MARK}%d:err' % _i)
+   sys.print_exception(_e)
+ _s=None
+ gc.collect()
  _i+=1
+for _n in ('_i','_f','_s','_h','_m','_e'):
+ globals().pop(_n,None)
 print('${MARK}end')
 `,
   );

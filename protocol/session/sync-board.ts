@@ -218,7 +218,7 @@ export function emptyReport(): SyncReport {
   };
 }
 
-const emptyOutcome = (): SyncOutcome => ({ uploaded: [], skipped: [], substituted: [], refused: [], deleted: [], failed: [], payloadBytes: 0 });
+const emptyOutcome = (): SyncOutcome => ({ uploaded: [], skipped: [], substituted: [], refused: [], deleted: [], failed: [], retried: [], payloadBytes: 0 });
 
 /** A dry run's report: what the sync would upload and delete, besides what the plan settles. */
 function outcomeFromPlan(plan: Plan): SyncOutcome {

@@ -34,6 +34,8 @@ export type SyncEvent =
   | { type: 'start'; files: number; bytes: number }
   | { type: 'file-done'; file: string; remote: string; bytes: number }
   | { type: 'file-failed'; file: string; error: string }
+  /** A file is sent again after `error` (damaged on the way, or the board ran out of memory). */
+  | { type: 'file-retry'; file: string; error: string }
   | { type: 'progress'; doneBytes: number; totalBytes: number };
 
 export interface SyncOutcome {
@@ -43,6 +45,8 @@ export interface SyncOutcome {
   refused: Array<{ file: string; firmwareError: string | null; summary: string; fix: string | null }>;
   deleted: string[];
   failed: Array<{ file: string; error: string }>;
+  /** Files sent again, and why (each try's reason), whether they then arrived or not. */
+  retried: Array<{ file: string; error: string }>;
   payloadBytes: number;
 }
 
@@ -55,6 +59,7 @@ export function plannedOutcome(plan: Plan): SyncOutcome {
     refused: plan.entries.flatMap((e) => (e.action === 'refuse' ? [{ file: e.file, firmwareError: e.firmwareError, summary: e.summary, fix: e.fix }] : [])),
     deleted: [],
     failed: [],
+    retried: [],
     payloadBytes: 0,
   };
 }
@@ -162,8 +167,9 @@ export async function executePlan(
   // A file that arrived damaged (a byte lost on a UART, say) or whose command failed is tried
   // again on its own; the old file was never replaced, so trying again is safe. Plain raw mode has
   // no flow control, so boards without raw-paste get one more try. A board that ran out of memory
-  // gets smaller pieces after a garbage collection, then smaller still after a soft reset (which
-  // frees what a program left behind).
+  // is soft-reset first, which frees what a program left behind (smaller pieces alone ran out
+  // again after 3 commands on a heap left in 3 KB pieces: docs/reliability.md), and gets smaller
+  // pieces, then smaller still.
   let retries = board.features.rawPaste ? 1 : 2;
   let memoryRetries = 2;
   while (failed.length && !didNotFit.length && !failed.some((f) => f.file === '(setup)')) {
@@ -171,7 +177,12 @@ export async function executePlan(
     if (outOfMemory ? memoryRetries-- <= 0 : retries-- <= 0) break;
     if (outOfMemory) {
       settings = shrunkAfterMemoryError(settings);
-      if (memoryRetries === 0) await repl.softReset().catch(() => {});
+      if (memoryRetries === 1) await repl.softReset().catch(() => {});
+    }
+    for (const f of failed) {
+      if (f.error.startsWith('not sent: ')) continue;
+      outcome.retried.push(f);
+      onEvent({ type: 'file-retry', file: f.file, error: f.error });
     }
     const again = new Set(failed.map((f) => f.file));
     failed = await attempt({ ...plan, entries: uploads.filter((e) => again.has(e.file)), mkdirs: [], rmdirs: [], substitutions: [] }, settings);

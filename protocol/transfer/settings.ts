@@ -95,9 +95,9 @@ function streamWindowBits(freeRamBytes: number): number {
 }
 
 /**
- * The settings to try again with after the board ran out of memory inside a data command: pieces,
- * windows and commands half as large (never below MIN_PIECE_BYTES), so they fit the smaller free
- * blocks of a fragmented heap.
+ * The settings to try again with after the board ran out of memory inside a data command: pieces
+ * and windows half as large (never below MIN_PIECE_BYTES), commands too, so they fit the
+ * smaller free blocks of a fragmented heap.
  */
 export function shrunkAfterMemoryError(settings: TransferSettings): TransferSettings {
   const pieceBytes = Math.max(MIN_PIECE_BYTES, Math.floor(settings.pieceBytes / 2));

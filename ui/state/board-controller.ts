@@ -245,6 +245,8 @@ export class BoardController {
     if (event.type === 'file-done') {
       this.patch({ progress: { ...progress, files: { ...progress.files, [event.file]: 'sent' } } });
       this.log(`  sent ${event.file} (${event.bytes} bytes)`, 'detail');
+    } else if (event.type === 'file-retry') {
+      this.log(`  sending ${event.file} again: ${event.error}`, 'detail');
     } else if (event.type === 'file-failed') {
       this.patch({ progress: { ...progress, files: { ...progress.files, [event.file]: 'failed' } } });
       this.log(`  failed ${event.file}: ${event.error}`, 'error');

@@ -184,6 +184,8 @@ function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): strin
     );
   }
   if (r.run) lines.push(describeRun(r.run));
+  const stillFailed = new Set(r.failed.map((f) => f.file));
+  for (const f of r.retried) if (!stillFailed.has(f.file)) lines.push(`  ${c.cyan('retried')} ${f.file}, which then arrived whole: ${f.error}`);
   for (const f of r.failed) lines.push(`  ${c.red('failed')} ${f.file}: ${f.error}`);
   if (r.error) lines.push(`  ${c.red('error')} ${r.error}`);
   else if (!dryRun)

@@ -1,16 +1,34 @@
 import { startPtyBoard } from '../../virtual/pty-board.ts';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 
-export async function runVirtual(opts: { json?: boolean; persist?: string; rawPaste: boolean; baud?: number; exitWithParent?: boolean }): Promise<void> {
+export interface VirtualOptions {
+  json?: boolean;
+  persist?: string;
+  rawPaste: boolean;
+  baud?: number;
+  heap?: number;
+  fragment?: number;
+  exitWithParent?: boolean;
+}
+
+export async function runVirtual(opts: VirtualOptions): Promise<void> {
+  if (opts.fragment !== undefined && opts.heap === undefined) {
+    process.stderr.write('mpysync: --fragment needs --heap: the WebAssembly heap grows on demand, so it never stays in pieces\n');
+    process.exit(EXIT_USAGE);
+  }
   // Watch the parent from the start: once the port is printed, the parent may go at any moment.
   const signalled = new Promise<string>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
     if (opts.exitWithParent) whenParentEnds(() => resolve('parent ended'));
   });
-  const board = await startPtyBoard({ persist: opts.persist, rawPaste: opts.rawPaste, baud: opts.baud });
+  const board = await startPtyBoard({ persist: opts.persist, rawPaste: opts.rawPaste, baud: opts.baud, heapBytes: opts.heap, fragmentBytes: opts.fragment });
   process.stdout.write((opts.json ? JSON.stringify({ port: board.port, pid: process.pid }) : board.port) + '\n');
   if (!opts.json) {
-    const link = opts.baud === undefined ? '' : `, paced like a ${opts.baud}-baud serial line`;
+    const link =
+      (opts.baud === undefined ? '' : `, paced like a ${opts.baud}-baud serial line`) +
+      (opts.heap === undefined
+        ? ''
+        : `, a ${Math.round(opts.heap / 1024)} KB heap${opts.fragment ? ` in pieces of ${Math.round(opts.fragment / 1024)} KB` : ''}`);
     process.stderr.write(`virtual board (MicroPython 1.27, WebAssembly${link}) on ${board.port}; stop it with Ctrl-C or kill ${process.pid}\n`);
   }
 
