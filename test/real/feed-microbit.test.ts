@@ -125,7 +125,7 @@ describe('files fed to the micro:bit as raw bytes', () => {
     expect(outcome.failed).toHaveLength(1);
     expect(outcome.failed[0]!.file).toBe('keep.py');
     expect(outcome.failed[0]!.error).toMatch(
-      /^OSError: (28|no more storage space): the board's file system is full; remove files from it \(mpysync rm\) or send fewer$/,
+      /^mpysync: keep\.py: the board raised OSError: (28|no more storage space): the board's file system is full; remove files from it \(mpysync rm\) or send fewer$/,
     );
     // No file byte was taken for a command: the board answers, the old file is whole, and the
     // half-written temporary file is gone.
