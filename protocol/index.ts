@@ -41,6 +41,7 @@ export {
   runReadOnly,
   BoardError,
   BoardResetError,
+  BoardRestartedError,
   RawReplEnterError,
   RawReplProtocolError,
   RawReplTimeoutError,

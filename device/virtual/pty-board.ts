@@ -5,10 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { MpysyncError } from '../../protocol/errors.ts';
-import { readBoardFiles, writeBoardFiles } from './board-fs.ts';
 import { PacedPipe } from './link-pacer.ts';
 import { PersistMirror } from './persist.ts';
-import { WasmBoard } from './wasm-board.ts';
+import { nodeThreadBoard } from './node-thread-board.ts';
 
 const SOCAT_READY_DEADLINE_MS = 5_000;
 const SOCAT_EXIT_DEADLINE_MS = 2_000;
@@ -34,6 +33,8 @@ export interface PtyBoardOptions {
   heapBytes?: number;
   /** With heapBytes: the heap starts in pieces of this size. */
   fragmentBytes?: number;
+  /** Told when the board was reset because a program could not be interrupted. */
+  onHardReset?: () => void;
 }
 
 export interface PtyBoard {
@@ -58,17 +59,13 @@ export class SocatMissingError extends MpysyncError {
 }
 
 export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyBoard> {
-  const board = await WasmBoard.create({
-    rawPaste: options.rawPaste ?? true,
-    heapBytes: options.heapBytes,
-    fragmentBytes: options.fragmentBytes,
-    yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
-  });
-  if (options.persist !== undefined) {
-    const { mirror, content } = PersistMirror.open(options.persist);
-    writeBoardFiles(board.fs, content);
-    board.onCommandComplete(() => mirror.update(readBoardFiles(board.fs)));
-  }
+  const persisted = options.persist !== undefined ? PersistMirror.open(options.persist) : null;
+  // MicroPython runs in a worker thread: a program that never ends blocks that thread, not this
+  // one, which keeps relaying bytes, answers signals, and resets a stuck board (thread-board.ts).
+  const board = nodeThreadBoard({ rawPaste: options.rawPaste ?? true, heapBytes: options.heapBytes, fragmentBytes: options.fragmentBytes }, persisted?.content);
+  await board.whenReady();
+  if (persisted) board.onFilesChanged((files) => persisted.mirror.update(files));
+  board.onHardReset(() => options.onHardReset?.());
 
   const socat = spawn('socat', ['-d', '-d', 'PTY,raw,echo=0', 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const port = await socatPtyPath(socat);
@@ -100,6 +97,7 @@ export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyB
   const stop = async () => {
     stopping = true;
     paced?.close();
+    board.stop();
     if (socat.exitCode === null && socat.signalCode === null) {
       socat.kill('SIGTERM');
       const timer = setTimeout(() => socat.kill('SIGKILL'), SOCAT_EXIT_DEADLINE_MS);

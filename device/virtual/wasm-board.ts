@@ -31,8 +31,11 @@
  *   empty like a board's flash (not showing /dev, /proc, /tmp). Like the unix port, VfsPosix's
  *   `os.ilistdir()` gives 3-tuples (name, type, inode) with no size: hosts need `os.stat` for sizes.
  *   Its rename is routed around a VfsPosix bug (see MOUNT_FLASH).
- * - Not fixable here: a program that reads stdin (`input()`) or never ends (`while True: pass`)
- *   blocks the board for ever, since code runs synchronously and Ctrl-C cannot reach it.
+ * - input(). It fails at once with an OSError that says why (INPUT_FAILS_AT_ONCE): the port cannot
+ *   pause a program for the keyboard.
+ * - Not fixable here: a program that never ends (`while True: pass`) blocks the board, since code
+ *   runs synchronously and Ctrl-C cannot reach it. Run the board in a worker (thread-board.ts),
+ *   which resets it when a Ctrl-C goes unanswered.
  *
  * Input is processed in slices with a yield to the host in between, so a big upload never starves
  * the event loop; a running program, however, holds it until the program ends.
@@ -65,6 +68,22 @@ export const BOARD_ROOT = '/flash';
  * on the host paths. (A subclass of VfsPosix would not do: the import machinery reads the native
  * object's fields directly and finds no module.)
  */
+/**
+ * The port cannot pause a running program for the keyboard (its code runs synchronously, and its
+ * stdin is a constant), so input() would spin for ever: it fails at once instead, saying why.
+ * Installed in builtins, so it outlives soft resets, as the firmware's own input() does.
+ */
+const INPUT_FAILS_AT_ONCE = `
+def _mpysync_no_input():
+    import builtins
+    def input(prompt=''):
+        print(prompt, end='')
+        raise OSError("input() cannot wait for the keyboard on this virtual board (MicroPython in WebAssembly runs a program without pausing): put the value in the code, or use a real board")
+    builtins.input = input
+_mpysync_no_input()
+del _mpysync_no_input
+`;
+
 const MOUNT_FLASH = `
 def _mpysync_mount_flash():
     import vfs, os
@@ -222,6 +241,7 @@ export class WasmBoard {
     this.yieldToHost = options.yieldToHost ?? (() => new Promise((resolve) => setTimeout(resolve, 0)));
     this.mp.FS.mkdir(BOARD_ROOT);
     this.mp.runPython(MOUNT_FLASH);
+    this.mp.runPython(INPUT_FAILS_AT_ONCE);
     // The boot banner goes nowhere (the sink has no board yet): a real board booted long before
     // anyone opened its port.
     this.mp.replInit();
@@ -371,6 +391,7 @@ export class WasmBoard {
         this.mode = 'friendly';
         return;
       case CTRL_D:
+        this.flush();
         return this.runRawBuffer(CTRL_D);
       default:
         this.feedRepl(byte);
@@ -439,6 +460,8 @@ export class WasmBoard {
     }
     this.handoff = null;
     this.okToDrop = 2;
+    // What the board said so far goes out before the program runs: it may never end.
+    this.flush();
     this.runRawBuffer(CTRL_D);
   }
 

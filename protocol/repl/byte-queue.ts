@@ -164,7 +164,12 @@ export class ByteQueue {
   private wait(limit: WaitLimit, complete: () => Uint8Array | undefined): Promise<Uint8Array> {
     if (this.waiter) return Promise.reject(new Error('ByteQueue: a read is already pending'));
     if (this.failure) return Promise.reject(this.failure);
-    const immediate = complete();
+    let immediate: Uint8Array | undefined;
+    try {
+      immediate = complete();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     if (immediate) return Promise.resolve(immediate);
 
     return new Promise<Uint8Array>((resolve, reject) => {
@@ -191,7 +196,15 @@ export class ByteQueue {
       armIdle();
       this.waiter = {
         attempt: () => {
-          const result = complete();
+          // A reader's onBytes may throw to end the wait (it saw something that ends the reply).
+          let result: Uint8Array | undefined;
+          try {
+            result = complete();
+          } catch (error) {
+            finish();
+            reject(error as Error);
+            return true;
+          }
           if (!result) return false;
           finish();
           resolve(result);

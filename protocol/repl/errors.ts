@@ -46,6 +46,24 @@ export class RawReplTimeoutError extends MpysyncError {
   }
 }
 
+/**
+ * The board printed its start-up banner in the middle of a command: it restarted (a hard reset, a
+ * crash, a watchdog; a virtual board whose program Ctrl-C could not stop). It waits at its
+ * friendly prompt; the next command enters the raw REPL again.
+ */
+export class BoardRestartedError extends MpysyncError {
+  override name = 'BoardRestartedError';
+  readonly stdout: Uint8Array;
+  constructor(label: string, stdout: Uint8Array) {
+    super(
+      'board-restarted',
+      `the board on ${label} restarted while running the command: its start-up banner came back ` +
+        `(a reset: Ctrl-C could not stop the code, or it crashed). It waits at its prompt; the next command starts afresh.`,
+    );
+    this.stdout = stdout;
+  }
+}
+
 /** The board answered with bytes the raw REPL protocol does not allow at that point. */
 export class RawReplProtocolError extends MpysyncError {
   override name = 'RawReplProtocolError';

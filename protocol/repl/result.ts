@@ -1,7 +1,11 @@
 import { concat } from './byte-queue.ts';
-import { BoardResetError } from './errors.ts';
+import { BoardResetError, BoardRestartedError } from './errors.ts';
 import { CTRL_D, EOF_MARKER, PROMPT, RAW_BANNER_WITH_PROMPT } from './framing.ts';
 import type { ReplLink } from './link.ts';
+
+/** The end of a board's start-up banner, at its friendly prompt (what a hard reset prints last). */
+const RESTARTED = /MicroPython v[^\n]*\r?\nType "help\(\)" for more information\.\r?\n>>> $/;
+const RESTART_TAIL = 240;
 
 export interface ExecResult {
   /** Everything the code printed, byte for byte (may be invalid UTF-8). */
@@ -31,7 +35,17 @@ const END_OF_REPLY = Uint8Array.of(CTRL_D, PROMPT);
  */
 export async function readResult(link: ReplLink, idleMs: number, onStdout?: (bytes: Uint8Array) => void): Promise<ExecResult> {
   const limit = { idleMs };
-  const stdout = await link.until(EOF_MARKER, limit, 'the output of the command (ending in \\x04)', onStdout);
+  // A board that restarts mid-command prints its banner and waits at its friendly prompt: say so
+  // at once, rather than after the idle time.
+  let tail = '';
+  const seen: Uint8Array[] = [];
+  const watch = (bytes: Uint8Array) => {
+    seen.push(bytes);
+    tail = (tail + decodeLenient(bytes)).slice(-RESTART_TAIL);
+    if (RESTARTED.test(tail)) throw new BoardRestartedError(link.label, concat(seen));
+    onStdout?.(bytes);
+  };
+  const stdout = await link.until(EOF_MARKER, limit, 'the output of the command (ending in \\x04)', watch);
   const error = await link.until(EOF_MARKER, limit, 'the exception text of the command (ending in \\x04)');
   const next = await link.take(1, limit, "the '>' prompt after the command");
   if (next[0] === PROMPT) return { stdout, error: decodeLenient(error) };

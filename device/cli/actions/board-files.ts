@@ -3,7 +3,7 @@ import { countRemote, listRemote, readRemote, removeRemote } from '../../../prot
 import { confirmRemoval, FEW_FILES } from '../confirm.ts';
 import { base64Encode } from '../../../protocol/codec/index.ts';
 import { BoardFileError } from '../../../protocol/board-ops/board-errors.ts';
-import { decodeLenient } from '../../../protocol/repl/index.ts';
+import { BoardRestartedError, decodeLenient } from '../../../protocol/repl/index.ts';
 import { EXIT_SOME_FAILED } from '../exit-codes.ts';
 import { printJson } from '../output.ts';
 import { withBoard } from '../with-board.ts';
@@ -28,6 +28,7 @@ export async function runExec(code: string, opts: BoardOptions & { timeout?: num
     const result = await board.repl
       .exec(code, { timeoutMs: (seconds + 5) * 1000, onStdout: opts.json ? undefined : (b) => process.stdout.write(b) })
       .catch((error: Error) => {
+        if (error instanceof BoardRestartedError) throw error;
         throw Object.assign(error, { message: `${error.message} Give exec a longer --timeout (now ${seconds} s) if the code needs it.` });
       })
       .finally(() => clearTimeout(timer));

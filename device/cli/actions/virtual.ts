@@ -1,4 +1,5 @@
 import { startPtyBoard } from '../../virtual/pty-board.ts';
+import { STUCK_MS } from '../../virtual/thread-board.ts';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 
 export interface VirtualOptions {
@@ -21,7 +22,15 @@ export async function runVirtual(opts: VirtualOptions): Promise<void> {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve(signal));
     if (opts.exitWithParent) whenParentEnds(() => resolve('parent ended'));
   });
-  const board = await startPtyBoard({ persist: opts.persist, rawPaste: opts.rawPaste, baud: opts.baud, heapBytes: opts.heap, fragmentBytes: opts.fragment });
+  const board = await startPtyBoard({
+    persist: opts.persist,
+    rawPaste: opts.rawPaste,
+    baud: opts.baud,
+    heapBytes: opts.heap,
+    fragmentBytes: opts.fragment,
+    onHardReset: () =>
+      process.stderr.write(`mpysync: a program on the virtual board did not stop at Ctrl-C within ${STUCK_MS / 1000} s: the board was reset, its files kept\n`),
+  });
   process.stdout.write((opts.json ? JSON.stringify({ port: board.port, pid: process.pid }) : board.port) + '\n');
   if (!opts.json) {
     const link =
