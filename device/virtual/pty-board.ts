@@ -68,7 +68,10 @@ export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyB
   board.onHardReset(() => options.onHardReset?.());
 
   const socat = spawn('socat', ['-d', '-d', 'PTY,raw,echo=0', 'STDIO'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const port = await socatPtyPath(socat);
+  const port = await socatPtyPath(socat).catch((error: unknown) => {
+    board.stop(); // the worker thread would keep this process alive
+    throw error;
+  });
 
   let stopping = false;
   let endWith: (reason: string) => void = () => {};

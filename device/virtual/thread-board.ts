@@ -149,7 +149,8 @@ export class ThreadBoard {
         this.files.directories = directories;
         for (const path of removed) this.files.files.delete(path);
         for (const [path, bytes] of changed) this.files.files.set(path, bytes);
-        return this.filesListener(this.files);
+        // A copy: the listener may keep it (PersistMirror compares the next one with it).
+        return this.filesListener({ directories: [...directories], files: new Map(this.files.files) });
       }
       case 'pong':
         this.answered = Math.max(this.answered, message.id);
