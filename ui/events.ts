@@ -16,6 +16,10 @@ export interface UiEvents {
   'mps-remove': { id: string };
   'mps-run': { id: string; code: string };
   'mps-run-main': { id: string };
+  /** Ctrl-C to the board, not queued behind what it is doing. */
+  'mps-stop': { id: string };
+  /** A reset (the virtual board: a new one with the same files), not queued either. */
+  'mps-reset': { id: string };
   'mps-compile': { on: boolean };
   'mps-copy-log': undefined;
 }

@@ -65,6 +65,8 @@ listen(app, 'mps-disconnect', ({ id }) => void store.disconnect(id));
 listen(app, 'mps-remove', ({ id }) => store.remove(id));
 listen(app, 'mps-run', ({ id, code }) => void store.runPython(id, code));
 listen(app, 'mps-run-main', ({ id }) => void store.runMain(id));
+listen(app, 'mps-stop', ({ id }) => store.stop(id));
+listen(app, 'mps-reset', ({ id }) => store.reset(id));
 listen(app, 'mps-compile', ({ on }) => void store.setCompile(on));
 
 listen(app, 'mps-copy-log', () => {

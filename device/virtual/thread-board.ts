@@ -31,7 +31,7 @@ export class ThreadBoard {
   private idleWaiters: Array<() => void> = [];
   private pings = 0;
   private answered = 0;
-  private stuckTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly stuckTimers = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
   private readonly files: BoardFiles;
 
@@ -115,7 +115,7 @@ export class ThreadBoard {
 
   stop(): void {
     this.stopped = true;
-    if (this.stuckTimer) clearTimeout(this.stuckTimer);
+    for (const timer of this.stuckTimers) clearTimeout(timer);
     this.worker.terminate();
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
@@ -165,12 +165,15 @@ export class ThreadBoard {
 
   /** A Ctrl-C was sent: if the board does not answer soon, what it runs cannot be interrupted. */
   private watchForStuck(): void {
-    if (this.stuckTimer || !this.ready) return;
+    if (!this.ready) return;
     const id = ++this.pings;
-    this.worker.post({ type: 'ping', id });
-    this.stuckTimer = setTimeout(() => {
-      this.stuckTimer = null;
-      if (this.answered < id && !this.stopped) this.hardReset();
+    const worker = this.worker;
+    worker.post({ type: 'ping', id });
+    const timer = setTimeout(() => {
+      this.stuckTimers.delete(timer);
+      // Only this worker's silence counts: a reset since then started a new one.
+      if (this.answered < id && worker === this.worker && !this.stopped) this.hardReset();
     }, STUCK_MS);
+    this.stuckTimers.add(timer);
   }
 }

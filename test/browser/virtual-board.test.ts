@@ -181,3 +181,37 @@ test('the compile switch: modules planned and sent as .mpy compiled in the page,
   expect(pageErrors).toEqual([]);
   rmSync(project, { recursive: true, force: true });
 });
+
+test('student code cannot freeze the page: Stop ends while True: pass within 2 s, input() fails at once, Reset keeps the files', async () => {
+  const { page, board } = await virtualBoardWith({ 'main.py': 'print(1)\n' });
+  onTestFailed(async () => {
+    await showPageAtFailure(page, join(ARTIFACTS, 'web-virtual-stuck-failure.png'));
+  });
+  await runPython(board, "open('kept.txt', 'w').write('still here')");
+  const output = board.locator('pre.output');
+  const input = board.getByLabel('Run Python on this board');
+
+  for (const button of ['Stop', 'Reset']) {
+    await input.fill('while True: pass');
+    await input.press('Enter');
+    await expect.poll(() => board.getAttribute('data-activity'), { timeout: STEP_MS }).toBe('running');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The board loops in its worker; the page itself answers at once.
+    const asked = Date.now();
+    expect(await page.evaluate(() => 6 * 7)).toBe(42);
+    expect(Date.now() - asked).toBeLessThan(500);
+    const pressed = Date.now();
+    await board.getByRole('button', { name: button, exact: true }).click();
+    await expect
+      .poll(async () => (await output.textContent()) ?? '', { timeout: 2000 })
+      .toMatch(/>>> while True: pass[\s\S]*restarted while running the command/);
+    expect(Date.now() - pressed, button).toBeLessThan(2000);
+    // The next command works, and the files are still there.
+    expect(await runPython(board, "print(open('kept.txt').read())")).toContain('still here');
+  }
+
+  const asked = Date.now();
+  expect(await runPython(board, "name = input('name? ')")).toMatch(/name\? [\s\S]*OSError: input\(\) cannot wait for the keyboard on this virtual board/);
+  expect(Date.now() - asked).toBeLessThan(5000);
+  await page.close();
+});

@@ -135,10 +135,10 @@ export class BoardCard extends LitElement {
     const busy = b.activity !== null;
     const title = b.usbName ?? b.label;
     return html`
-      <article aria-label=${`Board: ${b.label}`} data-board-id=${b.id}>
+      <article aria-label=${`Board: ${b.label}`} data-board-id=${b.id} data-activity=${b.activity ?? 'idle'}>
         <header>
           <h3>${title}</h3>
-          ${b.kind === 'virtual' ? html`<span class="badge info" title="MicroPython WebAssembly running in this page">virtual</span>` : nothing}
+          ${b.kind === 'virtual' ? html`<span class="badge info" title="MicroPython WebAssembly running in this page, in a worker of its own">virtual</span>` : nothing}
           <span class="badge ${CONNECTION[b.connection].tone}" data-connection=${b.connection}>${CONNECTION[b.connection].text}</span>
           <span class="sub muted" aria-live="polite">${b.usbName ? b.label : ''}${b.usbName && b.activity ? ' · ' : ''}${b.activity ? ACTIVITY[b.activity] : ''}</span>
         </header>
@@ -160,6 +160,20 @@ export class BoardCard extends LitElement {
                 </button>
                 <button ?disabled=${busy} title="Restart the board as on power-up: boot.py and main.py run" @click=${() => emit(this, 'mps-run-main', { id: b.id })}>
                   Run main.py
+                </button>
+                <button
+                  ?disabled=${b.activity === 'disconnecting'}
+                  title="Interrupt what the board is running (Ctrl-C); works while it is busy"
+                  @click=${() => emit(this, 'mps-stop', { id: b.id })}
+                >
+                  Stop
+                </button>
+                <button
+                  ?disabled=${b.activity === 'disconnecting'}
+                  title=${b.kind === 'virtual' ? 'Restart the virtual board, keeping its files' : 'Interrupt and soft-reset the board (main.py does not run)'}
+                  @click=${() => emit(this, 'mps-reset', { id: b.id })}
+                >
+                  Reset
                 </button>
                 <button ?disabled=${b.activity === 'disconnecting'} @click=${() => emit(this, 'mps-disconnect', { id: b.id })}>Disconnect</button>
               `

@@ -70,6 +70,16 @@ export class AppStore {
     return this.boards.get(id)?.runMain() ?? Promise.resolve();
   }
 
+  /** Ctrl-C now, whatever the board is busy with. */
+  stop(id: string): void {
+    this.boards.get(id)?.stop();
+  }
+
+  /** Reset now, whatever the board is busy with. */
+  reset(id: string): void {
+    this.boards.get(id)?.reset();
+  }
+
   async sync(id: string): Promise<void> {
     await this.boards.get(id)?.sync(this.files, this.settings);
   }

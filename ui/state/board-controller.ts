@@ -5,7 +5,7 @@
  */
 import type { LocalFile } from '../../protocol/plan/plan.ts';
 import { probeBoard } from '../../protocol/probe/probe.ts';
-import { decodeLenient, RawRepl } from '../../protocol/repl/index.ts';
+import { BoardRestartedError, decodeLenient, RawRepl } from '../../protocol/repl/index.ts';
 import { refusalText } from '../../protocol/mpy/index.ts';
 import { runAfterSync, splitTraceback } from '../../protocol/session/run-main.ts';
 import { abiLabel } from '../format.ts';
@@ -29,11 +29,15 @@ export interface OpenedLink {
   transport: Transport;
   label: string;
   usbName: string | null;
+  /** Ends whatever the board runs and starts it again with its files (the page's virtual board). */
+  hardReset?: () => void;
 }
 
 export type LogFn = (text: string, level?: 'info' | 'error' | 'detail') => void;
 
 const RUN_TIMEOUT_MS = 10_000;
+const CTRL_C = 0x03;
+const CTRL_D = 0x04;
 const KEEP_RUNS = 5;
 /** How long the Run main.py button watches what the board prints (as `sync --run`'s default). */
 const RUN_MAIN_SECONDS = 3;
@@ -169,7 +173,11 @@ export class BoardController {
     return this.queued('running', async () => {
       const started = performance.now();
       this.planIsCurrent = false;
-      const result = await this.repl!.exec(code, { timeoutMs: RUN_TIMEOUT_MS });
+      // A board reset by Stop or Reset (its program would not take Ctrl-C) ends the run with that said.
+      const result = await this.repl!.exec(code, { timeoutMs: RUN_TIMEOUT_MS }).catch((error: unknown) => {
+        if (error instanceof BoardRestartedError) return { stdout: error.stdout, error: error.message };
+        throw error;
+      });
       const run: CodeRun = { code, output: decodeLenient(result.stdout), error: result.error, ms: Math.round(performance.now() - started) };
       this.patch({ runs: [...this.current.runs, run].slice(-KEEP_RUNS) });
       this.log(`ran ${JSON.stringify(code)} → ${JSON.stringify(run.output + run.error)}`, 'detail');
@@ -188,6 +196,33 @@ export class BoardController {
       this.patch({ runs: [...this.current.runs, entry].slice(-KEEP_RUNS) });
       this.log(`ran main.py after a soft reset → ${JSON.stringify(run.output)}`, 'detail');
     });
+  }
+
+  /**
+   * Ctrl-C at once, not queued: what the board runs gets a KeyboardInterrupt (a sync stops with
+   * nothing half-written). A program that cannot take it (the virtual board: `while True: pass`)
+   * ends in a reset within a second, its files kept.
+   */
+  stop(): void {
+    if (!this.link || !this.usable) return;
+    this.log('stop: sent Ctrl-C');
+    void this.link.transport.write(Uint8Array.of(CTRL_C)).catch(() => {});
+  }
+
+  /**
+   * A reset at once, not queued. The virtual board is replaced by a new one with the same files;
+   * a serial board is interrupted and soft-reset (Ctrl-D at the raw prompt: main.py does not run).
+   */
+  reset(): void {
+    if (!this.link || !this.usable) return;
+    this.planIsCurrent = false;
+    if (this.link.hardReset) {
+      this.log('reset: the virtual board restarts with its files');
+      this.link.hardReset();
+      return;
+    }
+    this.log('reset: sent Ctrl-C and a soft reset (Ctrl-D)');
+    void this.link.transport.write(Uint8Array.of(CTRL_C, CTRL_C, CTRL_D)).catch(() => {});
   }
 
   /** Back to the friendly REPL (so a terminal finds the board as usual), then close the link. */

@@ -28,5 +28,8 @@ export async function pickSerialPort(): Promise<() => Promise<OpenedLink>> {
 }
 
 export function openVirtualBoard(label: string): () => Promise<OpenedLink> {
-  return async () => ({ transport: await createInPageVirtualBoard({ wasmUrl }), label, usbName: null });
+  return async () => {
+    const transport = await createInPageVirtualBoard({ wasmUrl });
+    return { transport, label, usbName: null, hardReset: transport.inWorker ? () => transport.hardReset() : undefined };
+  };
 }
