@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualBoard, type BoardProcess } from '../helpers/boards.ts';
-import { CLI } from '../helpers/cli.ts';
+import { CLI, runCli } from '../helpers/cli.ts';
 
 describe('mpysync watch', () => {
   let board: BoardProcess;
@@ -55,6 +55,34 @@ describe('mpysync watch', () => {
       const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
       expect(code).toBe(0);
       expect(Date.now() - started).toBeLessThan(2_000);
+    }
+  });
+
+  it('--delete asks before removing more than a few files; where nobody can answer, the round deletes nothing and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mpysync-watch-delete-'));
+    writeFileSync(join(dir, 'main.py'), 'print("kept")\n');
+    const extras = Array.from({ length: 7 }, (_, i) => `extra${i}.py`);
+    await runCli(['exec', `import os\nos.mkdir('/wd')\nfor n in ${JSON.stringify(extras)}:\n open('/wd/' + n, 'w').write('x')`, '--port', board.port]);
+    const child = spawn(process.execPath, [CLI, 'watch', dir, '--port', board.port, '--dest', '/wd', '--delete', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const round = JSON.parse(stdout.slice(0, stdout.indexOf('\n')));
+      expect(round.boards[0].uploaded).toEqual(['main.py']);
+      expect(round.boards[0].deleted).toEqual([]);
+      expect(stderr).toMatch(/sync --delete would remove files the project does not have/);
+      expect(stderr).toMatch(/this round deletes nothing; give --yes/);
+      const left = await runCli(['exec', "import os\nprint(len(os.listdir('/wd')))", '--port', board.port]);
+      expect(left.stdout.trim()).toBe('8');
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
     }
   });
 });

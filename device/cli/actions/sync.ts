@@ -130,7 +130,7 @@ export function describeReports(reports: BoardReport[], dryRun: boolean): string
 }
 
 /** --delete that would remove more than a few files from a board asks first (the plan is made once more, to count them). */
-async function deletionsAgreed(project: Project, ports: string[], opts: SyncCliOptions): Promise<boolean> {
+export async function deletionsAgreed(project: Project, ports: string[], opts: SyncCliOptions): Promise<boolean> {
   if (opts.yes) return true;
   const plans = await syncRound(project, ports, opts, true, new CommandCache(), false);
   const many = plans.flatMap((r) => {

@@ -11,7 +11,7 @@ import type { Project } from '../../project-files.ts';
 import { startVirtualBoard, type VirtualBoardProcess } from '../../virtual/spawn.ts';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c } from '../output.ts';
-import { describeReports, readProjectOrSay, reportsJson, resolvePorts, syncRound, type SyncCliOptions } from './sync.ts';
+import { deletionsAgreed, describeReports, readProjectOrSay, reportsJson, resolvePorts, syncRound, type SyncCliOptions } from './sync.ts';
 
 /** How long changes are gathered before a round starts. */
 const SETTLE_MS = 250;
@@ -58,7 +58,20 @@ export async function runWatch(dir: string, opts: SyncCliOptions): Promise<void>
     if (project) {
       const started = new Date().toTimeString().slice(0, 8);
       sayRound(c.bold(`\n[${started}] round ${round}${because.length ? `: ${because.join(', ')} changed` : ': first sync'}\n`));
-      const reports = await syncRound(project, ports, opts, false, commandCache, false);
+      // As sync: a round whose --delete would remove more than a few files asks first (or, where
+      // nobody can answer, deletes nothing that round and says so).
+      let roundOpts = opts;
+      if (opts.delete) {
+        const agreed = await deletionsAgreed(project, ports, opts).catch((error: Error) => {
+          process.stderr.write(`mpysync: ${error.message}\n`);
+          return false;
+        });
+        if (!agreed) {
+          process.stderr.write('mpysync: this round deletes nothing; give --yes to let watch --delete remove them\n');
+          roundOpts = { ...opts, delete: false };
+        }
+      }
+      const reports = await syncRound(project, ports, roundOpts, false, commandCache, false);
       if (opts.json) process.stdout.write(JSON.stringify({ round, changed: because, ...reportsJson(reports, false) }) + '\n');
       else sayRound(describeReports(reports, false) + c.dim('watching for changes; Ctrl-C stops (the boards keep running)\n'));
     }
