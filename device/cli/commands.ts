@@ -121,6 +121,17 @@ export function buildProgram(version: string): Command {
     .option('--json', JSON_HELP)
     .action(action(boardFiles, 'runRm'));
 
+  program
+    .command('install')
+    .description("install micropython-lib packages (or GitHub ones) on each board, each file checked like a sync's")
+    .argument('<packages...>', 'name[@version] from the index, github:ORG/REPO[/PATH][@REF], or a URL to a package.json')
+    .option('-p, --port <port>', `${PORT_HELP}; repeat for several boards (default: auto)`, collect)
+    .option('--all', 'every MicroPython-looking port on this machine')
+    .option('--target <dir>', 'folder on the board (default: the first sys.path entry ending in /lib, as mip chooses)')
+    .option('--index <url>', 'the package index', 'https://micropython.org/pi/v2')
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/install.ts'), 'runInstall'));
+
   withPort(program.command('repl').description('interactive terminal to the board (Ctrl-] leaves)')).action(
     action(() => import('./actions/repl.ts'), 'runRepl'),
   );

@@ -23,9 +23,11 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+/** Serves `root` on 127.0.0.1; each request's path is pushed to `requests` when given. */
+export async function serveStatic(root: string, requests?: string[]): Promise<StaticServer> {
   const server: Server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    requests?.push(path);
     const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
     if (!file.startsWith(normalize(root) + sep) && file !== normalize(root)) {
       response.writeHead(403).end();

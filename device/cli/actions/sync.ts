@@ -157,12 +157,12 @@ function lostBoard(r: BoardReport): boolean {
   return r.error !== null && (!r.plan || r.errorCode === 'transport-closed' || r.errorCode === 'raw-repl-timeout');
 }
 
-function jsonReport(r: BoardReport) {
+export function jsonReport(r: BoardReport) {
   const { board, plan, ...rest } = r;
   return { ...rest, probe: board, plan };
 }
 
-function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): string {
+export function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): string {
   const lines = [`${c.bold(r.port)}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
   for (const m of r.compiled) lines.push(`  ${c.cyan('compile')} ${m.file} → ${m.mpy} (${m.sourceBytes} → ${m.mpyBytes} B)`);
   for (const m of r.asSource) lines.push(`  ${c.yellow('source')}  ${m.file}: ${m.reason}`);
