@@ -19,6 +19,9 @@ import type { BoardProbe } from '../probe/probe.ts';
 import { compileFilesOnBoard, compileOnBoard } from '../plan/board-compile.ts';
 import { checkSources, describeSyntaxError, type HostCompiler, type SourceProblem } from '../plan/source-check.ts';
 import type { RawRepl } from '../repl/index.ts';
+import { packageFilesFor, type PackageOptions } from '../packages/package-files.ts';
+import type { ResolvedPackage } from '../packages/resolve.ts';
+import { probeBoard } from '../probe/probe.ts';
 import { executePlan, plannedOutcome, transferSettings, type CommandCache, type SyncEvent, type SyncOutcome } from '../transfer/index.ts';
 import type { Transport } from '../transport.ts';
 import { probeAndPlan } from './probe-and-plan.ts';
@@ -56,6 +59,8 @@ export interface SyncBoardOptions {
   firmwareModules?: FirmwareModulesCache;
   /** What the transfer should take the board to be (the benchmark pretends features away). */
   adjustProbe?: (probe: BoardProbe) => BoardProbe;
+  /** Packages the project declares (`mpysync.json`): resolved for this board and sent with its files. */
+  packages?: PackageOptions;
 }
 
 export type BoardEvent = SyncEvent | { type: 'probed'; probe: BoardProbe } | { type: 'planned'; plan: Plan };
@@ -82,6 +87,8 @@ export interface SyncReport extends SyncOutcome {
   firmware: string | null;
   abi: string | null;
   board: BoardProbe | null;
+  /** The packages sent with the project's files (its `mpysync.json`), with their versions and files. */
+  packages: ResolvedPackage[];
   plan: Plan | null;
   /** Bytes written to the link during this job, and of them, by the transfer alone. */
   wireBytesSent: number;
@@ -118,6 +125,13 @@ export async function syncBoard(
     const compiledProject = options.compile && options.compiler ? await compileModules(files, options.compiler) : null;
     // A plan made earlier with the compiled modules (the page's) needs their bytes now.
     if (plan && compiledProject && probe?.mpy?.version === COMPILED_MPY_VERSION) files = compiledProject.files;
+    if (options.packages && !plan) {
+      // The packages' files depend on the board (its .mpy major, its sys.path): probe first.
+      probe ??= await probeBoard(repl);
+      const found = await packageFilesFor(repl, probe, options.packages);
+      report.packages = found.packages;
+      files = [...files, ...placeUnderDest(options.dest, found.target, found.files, files)];
+    }
     if (!probe || !plan) {
       const planned = await probeAndPlan(repl, compiledProject?.files ?? files, { dest: options.dest, deleteExtraneous: options.deleteExtraneous, probe });
       ({ probe, plan } = planned);
@@ -193,6 +207,24 @@ export function statusOf(report: Pick<SyncReport, 'completed' | 'error' | 'faile
 }
 
 /** A report of nothing done yet: a board not reached is reported as this, with its error. */
+/**
+ * The packages' files as paths under the sync's destination: they go to `target` (mip's `/lib`),
+ * which must be inside it. A project's own file of the same path wins.
+ */
+function placeUnderDest(dest: string, target: string, packageFiles: LocalFile[], projectFiles: LocalFile[]): LocalFile[] {
+  const base = dest.replace(/\/+$/, '');
+  const inside =
+    base === '' || base === '/' ? target.replace(/^\//, '') : target === base ? '' : target.startsWith(base + '/') ? target.slice(base.length + 1) : null;
+  if (inside === null) {
+    throw new MpysyncError(
+      'packages-outside-dest',
+      `the project's packages go to ${target}, outside --dest ${dest}: install them with mpysync install, or sync to /`,
+    );
+  }
+  const own = new Set(projectFiles.map((f) => f.relative));
+  return packageFiles.map((f) => ({ ...f, relative: inside ? `${inside}/${f.relative}` : f.relative })).filter((f) => !own.has(f.relative));
+}
+
 export function emptyReport(): SyncReport {
   return {
     completed: false,
@@ -207,6 +239,7 @@ export function emptyReport(): SyncReport {
     firmware: null,
     abi: null,
     board: null,
+    packages: [],
     plan: null,
     ...emptyOutcome(),
     wireBytesSent: 0,

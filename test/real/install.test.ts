@@ -3,7 +3,7 @@
  * made from real `.mpy` files and `.py` sources: to the virtual board (MicroPython 1.27, `.mpy` 6)
  * and to the micro:bit (no `_mpy`: the `py` tree).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,22 @@ describe('mpysync install from a local index', () => {
     expect(json.boards[0].error).toMatch(
       /^nosuch: the index has no version "9\.9" of it for \.mpy 6: .*\(http:\/\/127\.0\.0\.1:\d+\/pi\/package\/6\/nosuch\/9\.9\.json\)$/,
     );
+  });
+
+  it("sync sends the packages the project's mpysync.json declares, with its files; plan shows them", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'mpysync-packages-'));
+    writeFileSync(join(project, 'main.py'), 'import greet, shapes\nprint(shapes.Rect(1, 2).area())\n');
+    writeFileSync(join(project, 'mpysync.json'), JSON.stringify({ packages: ['greet'], index: server.url + 'pi' }));
+    const plan = await runCliJson<{ boards: any[] }>(['plan', project, '--port', board.port, '--json'], { timeoutMs: 60_000, env });
+    const planned = plan.json.boards[0];
+    expect(planned.packages.map((p: any) => p.name)).toEqual(['greet', 'shapes']);
+    const actions = Object.fromEntries(planned.plan.entries.map((e: any) => [e.file, e.action]));
+    // Installed by the tests above, so unchanged; mpysync.json itself is the project's, not the board's.
+    expect(actions).toEqual({ 'main.py': 'upload', 'lib/greet.mpy': 'skip', 'lib/shapes/__init__.py': 'skip' });
+    const { result, json } = await runCliJson<{ boards: any[] }>(['sync', project, '--port', board.port, '--run', '--json'], { timeoutMs: 60_000, env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(json.boards[0].uploaded).toEqual(['main.py']);
+    expect(json.boards[0].run.output).toBe('2\n');
   });
 
   it('works offline the second time: a new board gets the packages from the cache', async () => {

@@ -68,10 +68,6 @@ async function installOn(port: string, specs: string[], options: Omit<PackageOpt
 }
 
 function describeInstall(r: BoardInstall): string {
-  const lines = r.packages.map(
-    (p) =>
-      `  ${c.cyan('package')} ${p.name} ${p.version}${p.neededBy ? c.dim(` (needed by ${p.neededBy})`) : ''} → ${r.target || '/'}: ${p.files.join(', ') || 'no files'}`,
-  );
-  const board = describeBoard(r, false, false).split('\n');
-  return [board[0], ...lines, ...board.slice(1)].join('\n');
+  const [first, ...rest] = describeBoard(r, false, false).split('\n');
+  return [first + (r.packages.length ? c.dim(`  into ${r.target || 'its top folder'}`) : ''), ...rest].join('\n');
 }

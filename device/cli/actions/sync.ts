@@ -1,3 +1,5 @@
+import { DEFAULT_INDEX } from '../../../protocol/packages/package-ref.ts';
+import { cachedFetch } from '../../package-fetch.ts';
 import { refusalText } from '../../../protocol/mpy/index.ts';
 import type { Plan } from '../../../protocol/plan/plan.ts';
 import type { RunReport } from '../../../protocol/session/run-main.ts';
@@ -78,6 +80,8 @@ export async function syncRound(
 ): Promise<BoardReport[]> {
   const dest = opts.dest === undefined ? '' : opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
   const progress: ProgressView | null = dryRun || !showProgress ? null : await progressFor(ports);
+  // The project's mpysync.json packages: fetched once for every board (package-fetch.ts).
+  const packages = project.packages?.length ? { specs: project.packages, index: project.index ?? DEFAULT_INDEX, fetch: cachedFetch().fetch } : undefined;
   const reports = await Promise.all(
     ports.map((port, i) =>
       syncOneBoard(
@@ -93,6 +97,7 @@ export async function syncRound(
           firmwareModules: diskFirmwareModules(),
           run: opts.run ? { seconds: opts.runSeconds ?? 3 } : undefined,
           compile: opts.compile ?? false,
+          packages,
           notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`),
         },
         (event) => progress?.update(i, event),
@@ -111,6 +116,7 @@ export function reportsJson(reports: BoardReport[], dryRun: boolean) {
           status: r.status,
           problems: r.problems,
           error: r.error,
+          packages: r.packages,
           compiled: r.compiled,
           asSource: r.asSource,
           plan: r.plan,
@@ -164,6 +170,9 @@ export function jsonReport(r: BoardReport) {
 
 export function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): string {
   const lines = [`${c.bold(r.port)}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
+  for (const p of r.packages) {
+    lines.push(`  ${c.cyan('package')} ${p.name} ${p.version}${p.neededBy ? c.dim(` (needed by ${p.neededBy})`) : ''}: ${p.files.join(', ') || 'no files'}`);
+  }
   for (const m of r.compiled) lines.push(`  ${c.cyan('compile')} ${m.file} → ${m.mpy} (${m.sourceBytes} → ${m.mpyBytes} B)`);
   for (const m of r.asSource) lines.push(`  ${c.yellow('source')}  ${m.file}: ${m.reason}`);
   if (r.plan) lines.push(planTable(r.plan, grouped));
