@@ -21,6 +21,7 @@ export interface UiEvents {
   /** A reset (the virtual board: a new one with the same files), not queued either. */
   'mps-reset': { id: string };
   'mps-compile': { on: boolean };
+  'mps-packages': { text: string };
   'mps-copy-log': undefined;
 }
 

@@ -68,6 +68,7 @@ listen(app, 'mps-run-main', ({ id }) => void store.runMain(id));
 listen(app, 'mps-stop', ({ id }) => store.stop(id));
 listen(app, 'mps-reset', ({ id }) => store.reset(id));
 listen(app, 'mps-compile', ({ on }) => void store.setCompile(on));
+listen(app, 'mps-packages', ({ text }) => void store.setPackages(text));
 
 listen(app, 'mps-copy-log', () => {
   const text = logAsText(store.view.value.log, { userAgent: navigator.userAgent, url: location.href });

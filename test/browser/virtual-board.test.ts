@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, onTestFailed, test } from 'vitest';
 import { buildPage, launchChromium, runPython as runPythonOnCard, showPageAtFailure, type TestBrowser } from '../helpers/browser.ts';
+import { buildIndex, corpusFile } from '../helpers/mip-index.ts';
 import { projectDir } from '../helpers/project-dir.ts';
 import { serveStatic, type StaticServer } from '../helpers/static-server.ts';
 
@@ -214,4 +215,51 @@ test('student code cannot freeze the page: Stop ends while True: pass within 2 s
   expect(await runPython(board, "name = input('name? ')")).toMatch(/name\? [\s\S]*OSError: input\(\) cannot wait for the keyboard on this virtual board/);
   expect(Date.now() - asked).toBeLessThan(5000);
   await page.close();
+});
+
+test("packages from the project's mpysync.json: fetched by the page from an index that allows it, planned with their verdicts, synced; an index that does not allow pages says so", async () => {
+  const index = buildIndex([
+    {
+      name: 'greet',
+      version: '1.2.0',
+      tree: '6',
+      files: [{ path: 'greet.mpy', bytes: corpusFile('greet.bytecode.v1.27.0.mpy') }],
+      deps: [['fastmath', 'latest']],
+    },
+    { name: 'fastmath', version: '1.0.0', tree: '6', files: [{ path: 'fastmath.mpy', bytes: corpusFile('fastmath.armv7emsp.v1.27.0.mpy') }] },
+  ]);
+  const open = await serveStatic(index, [], true);
+  const closed = await serveStatic(index, [], false);
+  try {
+    const { page, board } = await virtualBoardWith({
+      'main.py': 'import greet\nprint(greet.greet("page"))\n',
+      'mpysync.json': JSON.stringify({ packages: ['greet'], index: open.url + 'pi' }),
+    });
+    onTestFailed(async () => {
+      await showPageAtFailure(page, join(ARTIFACTS, 'web-virtual-packages-failure.png'));
+    });
+    await board.locator('tr[data-file="lib/greet.mpy"]').waitFor({ timeout: STEP_MS });
+    expect(await page.getByLabel('Packages').inputValue()).toBe('greet');
+    expect(await board.locator('tr[data-file="lib/greet.mpy"]').getAttribute('data-action')).toBe('upload');
+    // The dependency is native code for another arch: refused with the loader's explanation, as a project file would be.
+    expect(await board.locator('tr[data-file="lib/fastmath.mpy"]').getAttribute('data-action')).toBe('refuse');
+    expect(await board.locator('tr[data-file="lib/fastmath.mpy"] td.detail').textContent()).toMatch(/native armv7emsp code/);
+    expect(await board.locator('tr[data-file="mpysync.json"]').count()).toBe(0);
+    await board.getByRole('button', { name: 'Sync this board' }).click();
+    await expect.poll(() => board.locator('[data-result]').textContent(), { timeout: STEP_MS }).toMatch(/2 uploaded/);
+    expect(await runPython(board, 'import greet; print(greet.greet("lib"))')).toContain('hello from greet, lib!');
+
+    // An index without CORS: the page cannot read it, and says what to do.
+    const input = page.getByLabel('Packages');
+    await input.fill(`${closed.url}pi/package/6/greet/latest.json`);
+    await input.press('Enter');
+    await input.blur();
+    await expect
+      .poll(() => board.locator('p.error').textContent(), { timeout: STEP_MS })
+      .toMatch(/this page may not fetch it: the index does not let other sites' pages read its files \(CORS\), or the network is down/);
+    await page.close();
+  } finally {
+    await open.close();
+    await closed.close();
+  }
 });

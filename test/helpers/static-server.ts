@@ -23,8 +23,11 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `root` on 127.0.0.1; each request's path is pushed to `requests` when given. */
-export async function serveStatic(root: string, requests?: string[]): Promise<StaticServer> {
+/**
+ * Serves `root` on 127.0.0.1; each request's path is pushed to `requests` when given. With `cors`
+ * any page may read it (as an index that allows browsers: `access-control-allow-origin: *`).
+ */
+export async function serveStatic(root: string, requests?: string[], cors = false): Promise<StaticServer> {
   const server: Server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     requests?.push(path);
@@ -35,7 +38,11 @@ export async function serveStatic(root: string, requests?: string[]): Promise<St
     }
     try {
       const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        ...(cors ? { 'access-control-allow-origin': '*' } : {}),
+      });
       response.end(body);
     } catch {
       response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);

@@ -94,11 +94,20 @@ export class MpysyncApp extends LitElement {
       .boards-head h2 {
         margin: 0 auto 0 0;
       }
-      .boards-head .compile {
+      .boards-head .compile,
+      .boards-head .packages {
         display: inline-flex;
         align-items: center;
         gap: 0.4rem;
         cursor: pointer;
+      }
+      .boards-head .packages input {
+        width: 13rem;
+        max-width: 50vw;
+        font: inherit;
+        padding: 0.25rem 0.4rem;
+        border: 1px solid var(--mps-border);
+        border-radius: 4px;
       }
       .boards {
         display: grid;
@@ -158,6 +167,16 @@ export class MpysyncApp extends LitElement {
           <label class="compile" title="Every module but boot.py and main.py is compiled here by MicroPython's compiler and sent as .mpy">
             <input type="checkbox" .checked=${v.compile} @change=${(e: Event) => emit(this, 'mps-compile', { on: (e.target as HTMLInputElement).checked })} />
             Send modules as compiled .mpy
+          </label>
+          <label class="packages" title="micropython-lib packages (or github:ORG/REPO) sent with the project into /lib; fetched by this page from the index">
+            Packages
+            <input
+              type="text"
+              placeholder="e.g. ssd1306 umqtt.simple"
+              spellcheck="false"
+              .value=${v.packages}
+              @change=${(e: Event) => emit(this, 'mps-packages', { text: (e.target as HTMLInputElement).value })}
+            />
           </label>
           <button class="primary" ?disabled=${!canSyncAll} @click=${() => emit(this, 'mps-sync-all')}>Sync all boards${connected.length ? ` (${connected.length})` : ''}</button>
         </div>

@@ -2,6 +2,7 @@
  * The page's state: connected boards, the chosen project folder, the log. Components get its
  * `view` (immutable data) and raise events; ui/main.ts turns those events into calls here.
  */
+import { DEFAULT_INDEX } from '../../protocol/packages/package-ref.ts';
 import type { LocalFile } from '../../protocol/plan/plan.ts';
 import { BoardController, type OpenedLink, type SyncSettings } from './board-controller.ts';
 import type { FolderContents } from './folder-reader.ts';
@@ -14,7 +15,7 @@ export class AppStore {
   readonly view: Observable<AppView>;
   private readonly boards = new Map<string, BoardController>();
   private files: LocalFile[] = [];
-  private settings: SyncSettings = { compile: false };
+  private settings: SyncSettings = { compile: false, packages: [], index: DEFAULT_INDEX };
   private nextId = 1;
   private virtualCount = 0;
 
@@ -27,6 +28,7 @@ export class AppStore {
       notice: null,
       copyStatus: null,
       compile: false,
+      packages: '',
     });
   }
 
@@ -95,15 +97,36 @@ export class AppStore {
 
   /** The compile switch: every connected board gets a fresh plan with modules as .mpy (or as source again). */
   async setCompile(on: boolean): Promise<void> {
-    this.settings = { compile: on };
+    this.settings = { ...this.settings, compile: on };
     this.view.update((v) => ({ ...v, compile: on }));
     this.log('page', on ? 'modules will be sent as compiled .mpy (main.py and boot.py stay source)' : 'modules will be sent as source');
     if (this.files.length) await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.plan(this.files, this.settings)));
   }
 
+  /** Packages typed in the page (names or github: refs, separated by spaces or commas): every board is planned again. */
+  async setPackages(text: string): Promise<void> {
+    const packages = text.split(/[\s,]+/).filter(Boolean);
+    this.settings = { ...this.settings, packages };
+    this.view.update((v) => ({ ...v, packages: packages.join(' ') }));
+    this.log('page', packages.length ? `packages to send with the project: ${packages.join(', ')} (from ${this.settings.index})` : 'no packages');
+    if (this.files.length) await Promise.all([...this.boards.values()].filter((b) => b.usable).map((b) => b.plan(this.files, this.settings)));
+  }
+
   /** A new folder (or the same one read again): every connected board gets a fresh plan. */
   async setProject(contents: FolderContents, canReload: boolean): Promise<void> {
-    this.files = contents.files;
+    // The project's mpysync.json says which packages go with it (as for the CLI); it is not sent.
+    const settingsFile = contents.files.find((f) => f.relative === 'mpysync.json');
+    if (settingsFile) {
+      try {
+        const declared = JSON.parse(new TextDecoder().decode(settingsFile.bytes)) as { packages?: unknown; index?: unknown };
+        const packages = Array.isArray(declared.packages) ? declared.packages.filter((p): p is string => typeof p === 'string') : [];
+        this.settings = { ...this.settings, packages, index: typeof declared.index === 'string' ? declared.index : DEFAULT_INDEX };
+        this.view.update((v) => ({ ...v, packages: packages.join(' ') }));
+      } catch (error) {
+        this.notify(`mpysync.json is not JSON: ${(error as Error).message}`);
+      }
+    }
+    this.files = contents.files.filter((f) => f !== settingsFile);
     this.view.update((v) => ({
       ...v,
       project: {

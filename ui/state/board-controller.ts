@@ -12,6 +12,7 @@ import { abiLabel } from '../format.ts';
 import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board.ts';
 import { CommandCache } from '../../protocol/transfer/index.ts';
 import { webHostCompiler } from '../../device/host-compiler-web.ts';
+import { pageFetch } from '../../device/package-fetch-web.ts';
 import { memoryFirmwareModules } from '../../protocol/plan/import-check.ts';
 import type { Transport } from '../../protocol/transport.ts';
 import type { Activity, BoardKind, BoardView, CodeRun, SyncResult } from './views.ts';
@@ -23,6 +24,16 @@ const firmwareModules = memoryFirmwareModules();
 export interface SyncSettings {
   /** Modules as bytecode .mpy compiled in the page (`--compile`). */
   compile: boolean;
+  /** Packages to send with the project (its mpysync.json, or typed in the page), and their index. */
+  packages: string[];
+  index: string;
+}
+
+/** Every board of the page fetches each package file once. */
+const fetchPackage = pageFetch();
+
+function packageOptions(settings: SyncSettings) {
+  return settings.packages.length ? { specs: settings.packages, index: settings.index, fetch: fetchPackage } : undefined;
 }
 
 export interface OpenedLink {
@@ -122,7 +133,11 @@ export class BoardController {
    */
   sync(files: LocalFile[], settings: SyncSettings): Promise<void> {
     return this.queued('syncing', async () => {
-      const current = this.planIsCurrent && this.plannedFiles === files && this.plannedCompile === settings.compile ? this.current.plan! : undefined;
+      // With packages the plan is made again: their files' bytes come with it.
+      const current =
+        this.planIsCurrent && this.plannedFiles === files && this.plannedCompile === settings.compile && !settings.packages.length
+          ? this.current.plan!
+          : undefined;
       this.planIsCurrent = false;
       const session = { repl: this.repl!, transport: this.link!.transport };
       const report = await syncBoard(
@@ -137,6 +152,7 @@ export class BoardController {
           compiler: webHostCompiler,
           compile: settings.compile,
           firmwareModules,
+          packages: packageOptions(settings),
         },
         (event) => this.onSyncEvent(event),
       );
@@ -247,8 +263,10 @@ export class BoardController {
       compiler: webHostCompiler,
       compile: settings.compile,
       firmwareModules,
+      packages: packageOptions(settings),
     });
     if (!report.plan) throw new Error(report.error ?? 'the board could not be indexed');
+    for (const p of report.packages) this.log(`  package ${p.name} ${p.version}${p.neededBy ? ` (needed by ${p.neededBy})` : ''}: ${p.files.join(', ')}`);
     const plan = report.plan;
     this.planIsCurrent = true;
     this.plannedFiles = files;

@@ -104,4 +104,6 @@ export interface AppView {
   copyStatus: string | null;
   /** Modules are sent as compiled .mpy (the CLI's --compile). */
   compile: boolean;
+  /** Packages sent with the project, as typed (or read from its mpysync.json). */
+  packages: string;
 }
