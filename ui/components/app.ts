@@ -172,7 +172,7 @@ export class MpysyncApp extends LitElement {
             Packages
             <input
               type="text"
-              placeholder="e.g. ssd1306 umqtt.simple"
+              placeholder="e.g. ssd1306"
               spellcheck="false"
               .value=${v.packages}
               @change=${(e: Event) => emit(this, 'mps-packages', { text: (e.target as HTMLInputElement).value })}
