@@ -144,7 +144,8 @@ export async function executePlan(
         failed.push(...reply.failed, ...stopped.map((file) => ({ file, error: raised(file) })));
         if (!command.carries.length) failed.push({ file: '(setup)', error: boardError });
         const later = FULL.test(boardError) ? NOT_SENT_FULL : notSentAfter(failedFile ? remoteOf(part, failedFile) : 'an earlier command');
-        for (const rest of commands.slice(i + 1)) for (const f of rest.finishing) failed.push({ file: f.file, error: later });
+        const said = new Set(failed.map((f) => f.file));
+        for (const rest of commands.slice(i + 1)) for (const f of rest.finishing) if (!said.has(f.file)) failed.push({ file: f.file, error: later });
         lastFailed = true;
         break;
       }

@@ -127,5 +127,7 @@ describe('executePlan when the board runs out of memory inside a data command', 
     );
     expect(failure.error).not.toMatch(/damaged/);
     expect(outcome.failed.find((f) => f.file === 'after.py')!.error).toBe('not sent: the board failed on big.bin first');
+    // Each file once: big.bin's later commands do not add a "not sent" of it.
+    expect(outcome.failed.map((f) => f.file).sort()).toEqual(['after.py', 'big.bin']);
   });
 });
