@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { BoardEvent } from '../../protocol/session/sync-board.ts';
-import type { ProgressView } from './progress.ts';
+import { planLine, type ProgressView } from './progress.ts';
 
 /** One cli-progress row per board on stderr. */
 export class BarProgress implements ProgressView {
@@ -11,7 +11,8 @@ export class BarProgress implements ProgressView {
   );
   constructor(private readonly ports: string[]) {}
   update(i: number, event: BoardEvent): void {
-    if (event.type === 'start') this.bars[i] = this.multi.create(Math.max(event.bytes, 1), 0, { port: this.ports[i]!, file: '' });
+    if (event.type === 'planned') this.multi.log(planLine(this.ports[i]!, event.plan) + '\n');
+    else if (event.type === 'start') this.bars[i] = this.multi.create(Math.max(event.bytes, 1), 0, { port: this.ports[i]!, file: '' });
     else if (event.type === 'progress') this.bars[i]?.update(event.doneBytes);
     else if (event.type === 'file-done') this.bars[i]?.update({ file: event.remote });
   }

@@ -1,5 +1,7 @@
 /** What the user sees while boards sync: one bar per board on a terminal, plain lines in a pipe or a file. */
+import type { Plan } from '../../protocol/plan/plan.ts';
 import type { BoardEvent } from '../../protocol/session/sync-board.ts';
+import { formatBytes } from './output.ts';
 
 export interface ProgressView {
   update(board: number, event: BoardEvent): void;
@@ -14,10 +16,23 @@ export async function progressFor(ports: string[]): Promise<ProgressView> {
   return new BarProgress(ports);
 }
 
+/** What a board's plan will do, in one line, said before the first byte is sent. */
+export function planLine(port: string, plan: Plan): string {
+  const count = (action: string) => plan.entries.filter((e) => e.action === action).length;
+  const parts = [
+    `${count('upload')} to send (${formatBytes(plan.uploadBytes)})`,
+    `${count('skip')} unchanged`,
+    count('refuse') ? `${count('refuse')} refused` : '',
+    count('delete') ? `${count('delete')} to delete` : '',
+  ].filter(Boolean);
+  return `[${port}] plan: ${parts.join(', ')}${plan.blockers.length ? `; blocked: ${plan.blockers.join('; ')}` : ''}`;
+}
+
 class LineProgress implements ProgressView {
   constructor(private readonly ports: string[]) {}
   update(i: number, event: BoardEvent): void {
     const port = this.ports[i]!;
+    if (event.type === 'planned') process.stderr.write(planLine(port, event.plan) + '\n');
     if (event.type === 'file-done') process.stderr.write(`[${port}] sent ${event.remote} (${event.bytes} B)\n`);
     if (event.type === 'file-failed') process.stderr.write(`[${port}] FAILED ${event.file}: ${event.error}\n`);
     if (event.type === 'file-retry') process.stderr.write(`[${port}] sending ${event.file} again: ${event.error}\n`);

@@ -62,7 +62,9 @@ export async function checkSources(files: LocalFile[], board: BoardProbe, compil
     // A compiler that fails on its own is no verdict on the source: the file is not flagged.
     const outcome = await compiler.compile(file.relative, source, march).catch(() => null);
     const error = outcome && !outcome.ok ? readCompilerError(outcome.err) : null;
-    if (error) rejected.push({ file: file.relative, source, error });
+    // Nor is running out of its own heap (a 1 MB source in mpy-cross's WebAssembly): that says
+    // nothing of the board, which reads an import piece by piece.
+    if (error && !/^MemoryError\b/.test(error.message)) rejected.push({ file: file.relative, source, error });
   }
   const verdicts = confirm && rejected.length ? await confirm(rejected.map(({ file, source }) => ({ file, source }))) : [];
   return rejected.flatMap(({ file, error }, i): SourceProblem[] => {

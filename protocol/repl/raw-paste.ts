@@ -85,7 +85,15 @@ function parseHeader(link: ReplLink, header: Uint8Array): number {
 export async function execRawPaste(
   link: ReplLink,
   code: Uint8Array,
-  options: { window: number; pipelined: boolean; idleMs: number; onStdout?: (bytes: Uint8Array) => void; alreadySent?: number },
+  options: {
+    window: number;
+    pipelined: boolean;
+    idleMs: number;
+    onStdout?: (bytes: Uint8Array) => void;
+    alreadySent?: number;
+    /** After each write of the code: how much of it has gone (the board's credits pace it). */
+    onSent?: (sentBytes: number, totalBytes: number) => void;
+  },
 ): Promise<ExecResult> {
   const { window, idleMs } = options;
   const alreadySent = options.alreadySent ?? 0;
@@ -121,6 +129,7 @@ export async function execRawPaste(
   if (options.pipelined) first.unshift(RAW_PASTE_REQUEST);
   if (terminatorSent) first.push(Uint8Array.of(CTRL_D));
   await link.write(concat(first), idleMs);
+  options.onSent?.(sent, code.length);
 
   while (sent < code.length) {
     await absorbArrived();
@@ -141,6 +150,7 @@ export async function execRawPaste(
     sent += piece.length;
     terminatorSent = sent === code.length;
     await link.write(terminatorSent ? concat([piece, Uint8Array.of(CTRL_D)]) : piece, idleMs);
+    options.onSent?.(sent, code.length);
   }
   if (!terminatorSent) await link.write(Uint8Array.of(CTRL_D), idleMs);
 

@@ -64,6 +64,11 @@ export interface ExecOptions {
    * the next `freshHeapIfPlain` command resets as usual.
    */
   thenFreshHeapIfPlain?: boolean;
+  /**
+   * As the code goes out in raw-paste mode: how much of it has gone, each time a window's worth
+   * more was sent (progress within a long command).
+   */
+  onCodeSent?: (sentBytes: number, totalBytes: number) => void;
 }
 
 const DEFAULT_IDLE_MS = 10_000;
@@ -388,6 +393,7 @@ export class RawRepl {
     const run = {
       idleMs,
       onStdout,
+      onSent: options.onCodeSent,
       freshHeapIfPlain: options.freshHeapIfPlain ?? false,
       thenSoftReset: options.thenFreshHeapIfPlain
         ? async () => {
@@ -421,7 +427,13 @@ export class RawRepl {
 
   private async execInMode(
     forMode: (mode: ExecMode) => Uint8Array,
-    run: { idleMs: number; onStdout?: (bytes: Uint8Array) => void; freshHeapIfPlain: boolean; thenSoftReset?: () => Promise<void> },
+    run: {
+      idleMs: number;
+      onStdout?: (bytes: Uint8Array) => void;
+      onSent?: (sentBytes: number, totalBytes: number) => void;
+      freshHeapIfPlain: boolean;
+      thenSoftReset?: () => Promise<void>;
+    },
   ): Promise<ExecResult> {
     if (this.rawPasteState === 'supported') {
       this.heapFresh = false;

@@ -3,6 +3,8 @@ import { MpysyncError } from '../errors.ts';
 /** What explainBoardError says of ENOSPC (replies.ts). */
 const FULL = /file system is full/;
 const NOT_SENT_FULL = "not sent: the board's file system was full before this file's turn";
+/** How often progress is told while a command's bytes flow (a UI wants several a second, not one per window). */
+const PROGRESS_MS = 200;
 /** A board error that smaller pieces, a garbage collection or a soft reset can cure. */
 const OUT_OF_MEMORY = /the board raised MemoryError/;
 /** Files after a failed data command wait for the next try (they are not sent after a board error). */
@@ -93,6 +95,18 @@ export async function executePlan(
   onEvent({ type: 'start', files: uploads.length, bytes: totalBytes });
   let doneBytes = 0;
   const cache = options.commandCache ?? new CommandCache(1);
+  // Progress counts the file bytes that have gone (a large file moves the bar long before it
+  // lands), never goes back, and while bytes flow is told at most every PROGRESS_MS.
+  let flowed = 0;
+  let shown = 0;
+  let lastProgress = 0;
+  const progress = (value: number, now = false) => {
+    const done = Math.min(totalBytes, Math.max(shown, value));
+    if (!now && (done === shown || Date.now() - lastProgress < PROGRESS_MS)) return;
+    shown = done;
+    lastProgress = Date.now();
+    onEvent({ type: 'progress', doneBytes: done, totalBytes });
+  };
 
   /** Runs the commands of `part`; files that landed go into `outcome`, the others come back. */
   const attempt = async (part: Plan, settings: TransferSettings): Promise<Array<{ file: string; error: string }>> => {
@@ -112,12 +126,13 @@ export async function executePlan(
     for (const [i, command] of commands.entries()) {
       let result;
       try {
-        const fed = doneBytes;
+        const before = flowed;
+        // Within the command, from how much of it has gone (its data travel in proportion).
+        const onCodeSent = (sent: number, total: number) => progress(before + Math.floor((command.dataBytes * sent) / Math.max(1, total)));
         result = await repl.exec(command.source, {
           timeoutMs: 30_000,
-          feed: command.feed.length
-            ? { segments: command.feed, onFed: (n) => onEvent({ type: 'progress', doneBytes: Math.min(totalBytes, fed + n), totalBytes }) }
-            : undefined,
+          onCodeSent,
+          feed: command.feed.length ? { segments: command.feed, onFed: (n) => progress(before + n) } : undefined,
         });
       } catch (error) {
         throw abandon(commands.slice(i), error);
@@ -151,7 +166,8 @@ export async function executePlan(
       }
       failed.push(...reply.failed);
       lastFailed = false;
-      onEvent({ type: 'progress', doneBytes, totalBytes });
+      flowed += command.dataBytes;
+      progress(Math.max(flowed, doneBytes), true);
     }
     // The last command ends with the cleanup; when it failed, that did not run. The file being
     // written is closed and its temporary copy removed, so nothing half-written stays.

@@ -263,3 +263,29 @@ test("packages from the project's mpysync.json: fetched by the page from an inde
     await closed.close();
   }
 });
+
+test('progress moves during the sync of a 1 MB file, and the page reports its rate', async () => {
+  // 1 MB of text that compresses as source does (names and numbers, not one repeated line).
+  let text = '';
+  for (let i = 0; text.length < 1_000_000; i++) text += `VALUE_${i} = ${(i * 7919) % 100_003}  # ${(i * 31337).toString(36)}\n`;
+  const { page, board } = await virtualBoardWith({ 'main.py': 'print(1)\n', 'big.py': text });
+  onTestFailed(async () => {
+    await showPageAtFailure(page, join(ARTIFACTS, 'web-virtual-progress-failure.png'));
+  });
+  await board.locator('tr[data-file="big.py"]').waitFor({ timeout: STEP_MS });
+  const started = Date.now();
+  await board.getByRole('button', { name: 'Sync this board' }).click();
+  const seen = new Set<string>();
+  const bar = board.locator('.progress label');
+  while (!(await board.locator('[data-result]').count())) {
+    const shown = await bar.textContent({ timeout: 200 }).catch(() => null);
+    if (shown) seen.add(shown.replace(/\s+/g, ' '));
+    expect(Date.now() - started, 'the sync did not end').toBeLessThan(120_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const ms = Date.now() - started;
+  expect(await board.locator('[data-result]').getAttribute('data-result')).toBe('ok');
+  expect(seen.size, [...seen].join(' | ')).toBeGreaterThanOrEqual(3);
+  console.info(`page: 1 MB synced in ${ms} ms (${Math.round(text.length / 1024 / (ms / 1000))} KB/s); progress showed ${seen.size} values`);
+  await page.close();
+});
