@@ -52,7 +52,7 @@ export {
 
 // What the board is, and what it holds
 export { probeBoard, ProbeError, type BoardProbe } from './probe/probe.ts';
-export { listRemote, readRemote, removeRemote, type RemoteEntry } from './board-ops/board-ops.ts';
+export { listRemote, listTree, readRemote, removeRemote, type RemoteEntry } from './board-ops/board-ops.ts';
 
 // The plan, the check of every .py, and the sync
 export { planSync, remotePath, type LocalFile, type Plan, type PlanEntry, type PlanInput, type RemoteIndex, type Substitution } from './plan/plan.ts';

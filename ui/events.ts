@@ -22,6 +22,11 @@ export interface UiEvents {
   'mps-reset': { id: string };
   'mps-compile': { on: boolean };
   'mps-packages': { text: string };
+  'mps-files-refresh': { id: string };
+  'mps-file-open': { id: string; path: string };
+  'mps-file-download': { id: string; path: string };
+  /** Asked and answered yes already (the component confirms). */
+  'mps-file-delete': { id: string; path: string };
   'mps-copy-log': undefined;
 }
 

@@ -66,6 +66,19 @@ listen(app, 'mps-remove', ({ id }) => store.remove(id));
 listen(app, 'mps-run', ({ id, code }) => void store.runPython(id, code));
 listen(app, 'mps-run-main', ({ id }) => void store.runMain(id));
 listen(app, 'mps-stop', ({ id }) => store.stop(id));
+listen(app, 'mps-files-refresh', ({ id }) => void store.listFiles(id));
+listen(app, 'mps-file-open', ({ id, path }) => void store.openFile(id, path));
+listen(app, 'mps-file-delete', ({ id, path }) => void store.deleteFile(id, path));
+listen(app, 'mps-file-download', ({ id, path }) => {
+  void store.fileBytes(id, path).then((bytes) => {
+    if (!bytes) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([bytes as BlobPart]));
+    link.download = path.slice(path.lastIndexOf('/') + 1);
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  });
+});
 listen(app, 'mps-reset', ({ id }) => store.reset(id));
 listen(app, 'mps-compile', ({ on }) => void store.setCompile(on));
 listen(app, 'mps-packages', ({ text }) => void store.setPackages(text));

@@ -1,6 +1,6 @@
 import { parsePyLiteral } from '../python/parse-literal.ts';
 import { readOsError, type FileOp } from './board-errors.ts';
-import { countSnippet, listSnippet, readSnippet, removeSnippet } from './ops-programs.ts';
+import { countSnippet, listSnippet, readSnippet, removeSnippet, treeSnippet } from './ops-programs.ts';
 import { runReadOnly, type RawRepl } from '../repl/index.ts';
 
 export interface RemoteEntry {
@@ -12,6 +12,20 @@ export interface RemoteEntry {
 export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEntry[]> {
   const out = await runReadOnly(repl, listSnippet(path));
   throwOsError(out, 'ls', path);
+  return out
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith('('))
+    .map((l) => {
+      const [kind, name, size] = parsePyLiteral(l) as [string, string, number];
+      return { name, kind: kind === 'D' ? 'dir' : 'file', size } as RemoteEntry;
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Everything on the board, folders and files with their sizes, in one program (ops-programs.ts treeSnippet). */
+export async function listTree(repl: RawRepl): Promise<RemoteEntry[]> {
+  const out = await runReadOnly(repl, treeSnippet(), { timeoutMs: 30_000 });
+  throwOsError(out, 'ls', '');
   return out
     .split(/\r?\n/)
     .filter((l) => l.startsWith('('))

@@ -28,6 +28,36 @@ else:
 }
 
 /**
+ * `('D'|'F', path, size)` for everything under the top folder, in one program: folders first
+ * then what they hold, at most TREE_DEPTH deep and TREE_ENTRIES entries (a listing, not a backup).
+ */
+export const TREE_ENTRIES = 500;
+const TREE_DEPTH = 6;
+
+export function treeSnippet(): string {
+  return reportingOsError(`${OS}_n=[0]
+def _t(d,k):
+ for e in os.ilistdir(d or '.'):
+  if _n[0]>=${TREE_ENTRIES}:
+   return
+  _n[0]+=1
+  p=(d.rstrip('/')+'/'+e[0]) if d else e[0]
+  if e[1]&0x4000:
+   print(repr(('D',p,0)))
+   if k<${TREE_DEPTH}:
+    _t(p,k+1)
+  else:
+   print(repr(('F',p,e[3] if len(e)>3 else os.stat(p)[6])))
+if hasattr(os,'ilistdir'):
+ _t('',0)
+else:
+ for n in os.listdir():
+  print(repr(('F',n,os.size(n))))
+del _t,_n
+`);
+}
+
+/**
  * Prints the file as hex in lines (binary-safe on every firmware). With `binascii` a line is one
  * `hexlify`; without it (the micro:bit) byte by byte: a list of 192 two-letter strings joined at
  * once is 6 KB of heap, more than a micro:bit has free after a sync.

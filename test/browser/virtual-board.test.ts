@@ -289,3 +289,33 @@ test('progress moves during the sync of a 1 MB file, and the page reports its ra
   console.info(`page: 1 MB synced in ${ms} ms (${Math.round(text.length / 1024 / (ms / 1000))} KB/s); progress showed ${seen.size} values`);
   await page.close();
 });
+
+test("the board's files: listed with sizes after a sync, one opened read-only, deleted after a confirmation", async () => {
+  const { page, board } = await virtualBoardWith({ 'main.py': 'print("from main")\n', 'lib/util.py': 'X = 1\n' });
+  onTestFailed(async () => {
+    await showPageAtFailure(page, join(ARTIFACTS, 'web-virtual-files-failure.png'));
+  });
+  await board.locator('tr[data-file="main.py"]').waitFor({ timeout: STEP_MS });
+  await board.getByRole('button', { name: 'Sync this board' }).click();
+  const files = board.getByRole('table', { name: 'Files on the board' });
+  await files.locator('tr[data-path="lib/util.py"]').waitFor({ timeout: STEP_MS });
+  expect(await files.locator('tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')))).toEqual(['lib', 'lib/util.py', 'main.py']);
+  expect(await files.locator('tr[data-path="main.py"] td.size').textContent()).toBe('19 B');
+
+  await board.getByRole('button', { name: 'Open main.py' }).click();
+  await expect.poll(() => board.getByLabel('Contents of main.py').textContent(), { timeout: STEP_MS }).toBe('print("from main")\n');
+
+  // Delete asks first: "no" keeps the file, "yes" removes it.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await board.getByRole('button', { name: 'Delete lib/util.py' }).click();
+  expect(await files.locator('tr[data-path="lib/util.py"]').count()).toBe(1);
+  page.once('dialog', (dialog) => {
+    expect(dialog.message()).toBe('Delete lib/util.py from the board? This cannot be undone.');
+    void dialog.accept();
+  });
+  await board.getByRole('button', { name: 'Delete lib/util.py' }).click();
+  await expect.poll(() => files.locator('tr[data-path="lib/util.py"]').count(), { timeout: STEP_MS }).toBe(0);
+  expect(await runPython(board, "import os; print(os.listdir('lib'))")).toContain('[]');
+  await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-files-desktop.png'), fullPage: true });
+  await page.close();
+});

@@ -5,6 +5,7 @@ import type { BoardView, Connection } from '../state/views.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './plan-table.ts';
 import './run-python.ts';
+import './board-files.ts';
 
 const CONNECTION: Record<Connection, { text: string; tone: string }> = {
   connecting: { text: 'connecting…', tone: 'info' },
@@ -14,7 +15,14 @@ const CONNECTION: Record<Connection, { text: string; tone: string }> = {
   failed: { text: 'not connected', tone: 'bad' },
 };
 
-const ACTIVITY = { probing: 'probing the board…', planning: 'planning…', syncing: 'syncing…', running: 'running code…', disconnecting: 'disconnecting…' };
+const ACTIVITY = {
+  probing: 'probing the board…',
+  planning: 'planning…',
+  syncing: 'syncing…',
+  running: 'running code…',
+  files: 'reading its files…',
+  disconnecting: 'disconnecting…',
+};
 
 /** Everything about one board: what it is, the plan for it, the sync, and a Python prompt. */
 /** How each status looks: the CLI's words (ok / problems / failed), for people. */
@@ -183,6 +191,7 @@ export class BoardCard extends LitElement {
           }
         </div>
         ${connected && b.probe ? html`<mps-run-python .boardId=${b.id} .boardLabel=${b.label} .runs=${b.runs} ?disabled=${busy}></mps-run-python>` : nothing}
+        ${connected && b.probe ? html`<mps-board-files .boardId=${b.id} .files=${b.files} .opened=${b.opened} ?disabled=${busy}></mps-board-files>` : nothing}
       </article>
     `;
   }

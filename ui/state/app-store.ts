@@ -72,6 +72,22 @@ export class AppStore {
     return this.boards.get(id)?.runMain() ?? Promise.resolve();
   }
 
+  listFiles(id: string): Promise<void> {
+    return this.boards.get(id)?.listFiles() ?? Promise.resolve();
+  }
+
+  openFile(id: string, path: string): Promise<void> {
+    return this.boards.get(id)?.openFile(path) ?? Promise.resolve();
+  }
+
+  fileBytes(id: string, path: string): Promise<Uint8Array | null> {
+    return this.boards.get(id)?.fileBytes(path) ?? Promise.resolve(null);
+  }
+
+  deleteFile(id: string, path: string): Promise<void> {
+    return this.boards.get(id)?.deleteFile(path) ?? Promise.resolve();
+  }
+
   /** Ctrl-C now, whatever the board is busy with. */
   stop(id: string): void {
     this.boards.get(id)?.stop();

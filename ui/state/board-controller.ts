@@ -7,6 +7,7 @@ import type { LocalFile } from '../../protocol/plan/plan.ts';
 import { probeBoard } from '../../protocol/probe/probe.ts';
 import { BoardRestartedError, decodeLenient, RawRepl } from '../../protocol/repl/index.ts';
 import { refusalText } from '../../protocol/mpy/index.ts';
+import { listTree, readRemote, removeRemote } from '../../protocol/board-ops/board-ops.ts';
 import { runAfterSync, splitTraceback } from '../../protocol/session/run-main.ts';
 import { abiLabel } from '../format.ts';
 import { syncBoard, type BoardEvent } from '../../protocol/session/sync-board.ts';
@@ -86,6 +87,8 @@ export class BoardController {
       progress: null,
       result: null,
       runs: [],
+      files: null,
+      opened: null,
     };
   }
 
@@ -181,6 +184,9 @@ export class BoardController {
       );
       for (const f of result.failed) this.log(`  ${f.file}: ${f.error}`, 'error');
       for (const p of result.problems) this.log(`  problem ${p.message}`, 'error');
+      // The Files list shows what the board holds now (one program; a board that is gone is said above).
+      const entries = await listTree(this.repl!).catch(() => null);
+      if (entries) this.patch({ files: entries.map((e) => ({ path: e.name, kind: e.kind, size: e.size })) });
     });
   }
 
@@ -197,6 +203,51 @@ export class BoardController {
       const run: CodeRun = { code, output: decodeLenient(result.stdout), error: result.error, ms: Math.round(performance.now() - started) };
       this.patch({ runs: [...this.current.runs, run].slice(-KEEP_RUNS) });
       this.log(`ran ${JSON.stringify(code)} → ${JSON.stringify(run.output + run.error)}`, 'detail');
+    });
+  }
+
+  /** Lists everything on the board (one program), for the Files list. */
+  listFiles(): Promise<void> {
+    return this.queued('files', async () => {
+      const entries = await listTree(this.repl!);
+      this.patch({ files: entries.map((e) => ({ path: e.name, kind: e.kind, size: e.size })) });
+    });
+  }
+
+  /** Opens a file read-only: shown as text where it is UTF-8, said to be binary otherwise. */
+  openFile(path: string): Promise<void> {
+    return this.queued('files', async () => {
+      const bytes = await readRemote(this.repl!, path);
+      let text: string | null;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        text = null;
+      }
+      this.patch({ opened: { path, size: bytes.length, text } });
+    });
+  }
+
+  /** The file's bytes, for a download. */
+  async fileBytes(path: string): Promise<Uint8Array | null> {
+    let bytes: Uint8Array | null = null;
+    await this.queued('files', async () => {
+      bytes = await readRemote(this.repl!, path);
+    });
+    return bytes;
+  }
+
+  /** Removes a file (the page asked first), then lists again. */
+  deleteFile(path: string): Promise<void> {
+    return this.queued('files', async () => {
+      this.planIsCurrent = false;
+      await removeRemote(this.repl!, path);
+      this.log(`removed ${path} from the board`);
+      const entries = await listTree(this.repl!);
+      this.patch({
+        files: entries.map((e) => ({ path: e.name, kind: e.kind, size: e.size })),
+        opened: this.current.opened?.path === path ? null : this.current.opened,
+      });
     });
   }
 

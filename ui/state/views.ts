@@ -13,7 +13,14 @@ export type BoardKind = 'serial' | 'virtual';
 export type Connection = 'connecting' | 'connected' | 'closed' | 'lost' | 'failed';
 
 /** What the board is busy with right now, if anything (one thing at a time per board). */
-export type Activity = 'probing' | 'planning' | 'syncing' | 'running' | 'disconnecting';
+export type Activity = 'probing' | 'planning' | 'syncing' | 'running' | 'files' | 'disconnecting';
+
+/** A file or folder on the board, as the Files list shows it. */
+export interface BoardFileView {
+  path: string;
+  kind: 'file' | 'dir';
+  size: number;
+}
 
 export type FileProgress = 'waiting' | 'sent' | 'failed';
 
@@ -66,6 +73,10 @@ export interface BoardView {
   progress: SyncProgress | null;
   result: SyncResult | null;
   runs: CodeRun[];
+  /** The board's files (refreshed after each sync), or null before they were listed. */
+  files: BoardFileView[] | null;
+  /** A file opened read-only: its text, or null when it is not text. */
+  opened: { path: string; size: number; text: string | null } | null;
 }
 
 export interface ProjectView {
