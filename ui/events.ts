@@ -23,6 +23,10 @@ export interface UiEvents {
   'mps-compile': { on: boolean };
   'mps-packages': { text: string };
   'mps-files-refresh': { id: string };
+  /** The terminal opened: the board's bytes go to `sink` while it is not busy. */
+  'mps-terminal-open': { id: string; sink: (bytes: Uint8Array) => void };
+  'mps-terminal-close': { id: string };
+  'mps-terminal-input': { id: string; text: string };
   'mps-file-open': { id: string; path: string };
   'mps-file-download': { id: string; path: string };
   /** Asked and answered yes already (the component confirms). */

@@ -17,6 +17,8 @@ export interface ReplStats {
  */
 export class ReplLink {
   readonly queue = new ByteQueue();
+  /** While a terminal has the board (RawRepl.attachTerminal): every byte goes to it, none to the queue. */
+  tap: ((bytes: Uint8Array) => void) | null = null;
   roundTrips = 0;
   creditWaits = 0;
   bytesWritten = 0;
@@ -27,7 +29,7 @@ export class ReplLink {
     readonly transport: Transport,
     readonly log: (message: string) => void,
   ) {
-    transport.setReceiver((bytes) => this.queue.push(bytes));
+    transport.setReceiver((bytes) => (this.tap ? this.tap(bytes) : this.queue.push(bytes)));
     this.closedSignal = transport.closed.then((cause) => {
       // A transport that already explains its end is not wrapped again ("closed: … closed: …").
       this.closedError = cause instanceof TransportClosedError ? cause : new TransportClosedError(transport.label, cause?.message, { cause });

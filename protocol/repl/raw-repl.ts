@@ -208,6 +208,37 @@ export class RawRepl {
   }
 
   /** `\r\x02`: back to the friendly REPL. Does not wait for its banner (as mpremote). */
+  /**
+   * Gives the board's friendly REPL to a terminal: raw mode is left (Ctrl-B), and from then every
+   * byte the board sends goes to `onBytes`, what was already waiting first. The next command takes
+   * the board back (detachTerminal first), entering the raw REPL as usual.
+   */
+  attachTerminal(onBytes: (bytes: Uint8Array) => void): Promise<void> {
+    return this.serialize(async () => {
+      if (this.state !== 'friendly') {
+        this.state = 'unknown';
+        // Ctrl-C (anything half-typed), then Ctrl-B: the friendly REPL prints its banner and prompt.
+        await this.link.write(Uint8Array.of(CTRL_C, 0x02), DEFAULT_IDLE_MS);
+        this.state = 'friendly';
+      }
+      const waiting = this.link.queue.takeAll();
+      this.link.tap = onBytes;
+      if (waiting.length) onBytes(waiting);
+    });
+  }
+
+  /** The terminal lets go: bytes go to the raw REPL again, which enters raw mode before its next command. */
+  detachTerminal(): void {
+    if (!this.link.tap) return;
+    this.link.tap = null;
+    this.state = 'unknown';
+  }
+
+  /** What the user typed into the terminal, as it is (Ctrl-C, Ctrl-D and paste mode are the board's business). */
+  writeTerminal(bytes: Uint8Array): Promise<void> {
+    return this.link.write(bytes, DEFAULT_IDLE_MS);
+  }
+
   exitRaw(): Promise<void> {
     return this.serialize(async () => {
       this.state = 'unknown';

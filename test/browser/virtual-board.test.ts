@@ -319,3 +319,56 @@ test("the board's files: listed with sizes after a sync, one opened read-only, d
   await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-files-desktop.png'), fullPage: true });
   await page.close();
 });
+
+test('a REPL terminal per board: print(6*7) gives 42, Stop ends an endless loop, a paste of several lines runs, and a sync gives the prompt back', async () => {
+  const { page, board } = await virtualBoardWith({ 'main.py': 'print("hi")\n' });
+  onTestFailed(async () => {
+    await showPageAtFailure(page, join(ARTIFACTS, 'web-virtual-terminal-failure.png'));
+  });
+  await board.locator('tr[data-file="main.py"]').waitFor({ timeout: STEP_MS });
+  await board.getByRole('button', { name: 'Open terminal' }).click();
+  const screen = board.getByRole('region', { name: 'Terminal of the board' });
+  const shown = async () => ((await screen.locator('.xterm-rows').textContent()) ?? '').replace(/\u00a0/g, ' ');
+  await expect.poll(shown, { timeout: STEP_MS }).toContain('>>> ');
+  const type = async (text: string) => {
+    await screen.locator('.xterm-helper-textarea').focus();
+    await page.keyboard.type(text);
+  };
+  await type('print(6*7)\r');
+  await expect.poll(shown, { timeout: STEP_MS }).toMatch(/print\(6\*7\)\s*42/);
+
+  await type('while True: pass\r\r');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const pressed = Date.now();
+  await board.getByRole('button', { name: 'Stop', exact: true }).click();
+  // The loop cannot take Ctrl-C on this port: within the watch's second the board is reset, and its banner comes back.
+  await expect.poll(shown, { timeout: 2000 }).toMatch(/Type "help\(\)" for more information\.\s*>>>\s*$/);
+  expect(Date.now() - pressed).toBeLessThan(2000);
+
+  // A paste of several lines goes in paste mode: the REPL does not indent it again.
+  await screen.locator('.xterm-helper-textarea').focus();
+  await page.evaluate(() => {
+    const area = document
+      .querySelector('mpysync-app')!
+      .shadowRoot!.querySelector('mps-board-card')!
+      .shadowRoot!.querySelector('mps-board-terminal')!
+      .shadowRoot!.querySelector('.xterm-helper-textarea')!;
+    const data = new DataTransfer();
+    data.setData('text/plain', 'def twice(x):\n    return 2 * x\n\nprint(twice(21))\n');
+    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await expect.poll(shown, { timeout: STEP_MS }).toMatch(/paste mode; Ctrl-C to cancel, Ctrl-D to finish[\s\S]*twice\(21\)[\s\S]*42\s*>>>\s*$/);
+
+  // A sync takes the board for its time, then the terminal has the prompt again and works.
+  await board.getByRole('button', { name: 'Sync this board' }).click();
+  await board.locator('[data-result]').waitFor({ timeout: STEP_MS });
+  await type('import main\r');
+  await expect.poll(shown, { timeout: STEP_MS }).toMatch(/import main\s*hi\s*>>>\s*$/);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-terminal-desktop.png'), fullPage: true });
+  // At phone width the terminal fits the card (no sideways scrolling of the page).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: STEP_MS }).toBeLessThanOrEqual(390);
+  await expect.poll(shown, { timeout: STEP_MS }).toMatch(/>>>\s*$/);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-terminal-phone.png'), fullPage: true });
+  await page.close();
+});

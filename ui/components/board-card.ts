@@ -6,6 +6,7 @@ import { sharedStyles } from './shared-styles.ts';
 import './plan-table.ts';
 import './run-python.ts';
 import './board-files.ts';
+import './board-terminal.ts';
 
 const CONNECTION: Record<Connection, { text: string; tone: string }> = {
   connecting: { text: 'connecting…', tone: 'info' },
@@ -191,6 +192,7 @@ export class BoardCard extends LitElement {
           }
         </div>
         ${connected && b.probe ? html`<mps-run-python .boardId=${b.id} .boardLabel=${b.label} .runs=${b.runs} ?disabled=${busy}></mps-run-python>` : nothing}
+        ${connected && b.probe ? html`<mps-board-terminal .boardId=${b.id} ?busy=${busy}></mps-board-terminal>` : nothing}
         ${connected && b.probe ? html`<mps-board-files .boardId=${b.id} .files=${b.files} .opened=${b.opened} ?disabled=${busy}></mps-board-files>` : nothing}
       </article>
     `;

@@ -46,7 +46,8 @@ export class BoardFiles extends LitElement {
       }
       td.path {
         font-family: var(--mps-mono);
-        word-break: break-all;
+        overflow-wrap: anywhere;
+        min-width: 6rem;
       }
       td.size {
         text-align: right;

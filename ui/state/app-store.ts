@@ -88,6 +88,18 @@ export class AppStore {
     return this.boards.get(id)?.deleteFile(path) ?? Promise.resolve();
   }
 
+  openTerminal(id: string, sink: (bytes: Uint8Array) => void): Promise<void> {
+    return this.boards.get(id)?.openTerminal(sink) ?? Promise.resolve();
+  }
+
+  closeTerminal(id: string): void {
+    this.boards.get(id)?.closeTerminal();
+  }
+
+  typeInTerminal(id: string, text: string): void {
+    this.boards.get(id)?.typeInTerminal(text);
+  }
+
   /** Ctrl-C now, whatever the board is busy with. */
   stop(id: string): void {
     this.boards.get(id)?.stop();

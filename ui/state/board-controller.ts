@@ -65,6 +65,8 @@ export class BoardController {
   private plannedFiles: LocalFile[] | null = null;
   private plannedCompile = false;
   private readonly commandCache = new CommandCache(1);
+  /** The open terminal's sink: it has the friendly REPL whenever the board is not busy. */
+  private terminal: ((bytes: Uint8Array) => void) | null = null;
 
   constructor(
     id: string,
@@ -204,6 +206,32 @@ export class BoardController {
       this.patch({ runs: [...this.current.runs, run].slice(-KEEP_RUNS) });
       this.log(`ran ${JSON.stringify(code)} → ${JSON.stringify(run.output + run.error)}`, 'detail');
     });
+  }
+
+  /**
+   * A terminal takes the board's friendly REPL: every byte the board sends goes to `sink`. Each
+   * board action (sync, plan, Run…) takes it back for its time, then gives the REPL back.
+   */
+  async openTerminal(sink: (bytes: Uint8Array) => void): Promise<void> {
+    this.terminal = sink;
+    if (this.usable && this.current.activity === null) {
+      this.planIsCurrent = false;
+      await this.repl!.attachTerminal(sink).catch((error: unknown) => this.log(`terminal: ${messageOf(error)}`, 'error'));
+    }
+  }
+
+  closeTerminal(): void {
+    this.terminal = null;
+    this.repl?.detachTerminal();
+  }
+
+  /** Keys typed in the terminal; a paste of several lines goes in paste mode (Ctrl-E … Ctrl-D), so the REPL does not indent it again. */
+  typeInTerminal(text: string): void {
+    if (!this.terminal || !this.repl || this.current.activity !== null) return;
+    this.planIsCurrent = false;
+    const pasted = text.length > 1 && /[\r\n]/.test(text.replace(/[\r\n]+$/, ''));
+    const bytes = new TextEncoder().encode(pasted ? `\x05${text.replace(/\r\n?/g, '\n')}\x04` : text);
+    void this.repl.writeTerminal(bytes).catch(() => {});
   }
 
   /** Lists everything on the board (one program), for the Files list. */
@@ -374,6 +402,7 @@ export class BoardController {
   private queued(activity: Activity, task: () => Promise<void>): Promise<void> {
     const run = async () => {
       if (activity !== 'probing' && !this.usable) return;
+      this.repl?.detachTerminal();
       this.patch({ activity, error: null });
       try {
         await task();
@@ -382,6 +411,8 @@ export class BoardController {
         this.log(`${activity} failed: ${messageOf(error)}`, 'error');
       } finally {
         if (this.current.activity === activity) this.patch({ activity: null });
+        // The terminal gets the friendly REPL back.
+        if (this.terminal && this.repl && this.usable) await this.repl.attachTerminal(this.terminal).catch(() => {});
       }
     };
     const next = this.queue.then(run, run);
