@@ -213,3 +213,144 @@ test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check
   expect(relayLog.fromBoard).toBeGreaterThan(0);
   expect(pageErrors).toEqual([]);
 });
+
+/**
+ * Runs in the page before its scripts: no `navigator.serial`, and a `navigator.usb` whose one
+ * device is a USB CDC-ACM interface pair (as a micro:bit's DAPLink presents it) with its bulk
+ * endpoints relaying bytes over the WebSocket. What the page sends on the control endpoint is kept
+ * for the test. Everything above the USBDevice — web-serial-polyfill, web-serial.ts, the raw REPL,
+ * probe, plan, sync, the UI — is the shipped code.
+ */
+function installUsbStandIn({ url }: { url: string }): void {
+  const controls: Array<{ request: number; value: number; index: number; data: number[] }> = [];
+  const arrived: Uint8Array[] = [];
+  let waiting: (() => void) | null = null;
+  let socket: WebSocket | null = null;
+  const configuration = {
+    configurationValue: 1,
+    interfaces: [
+      {
+        interfaceNumber: 0,
+        claimed: false,
+        alternates: [
+          {
+            interfaceClass: 2,
+            interfaceSubclass: 2,
+            interfaceProtocol: 1,
+            endpoints: [{ endpointNumber: 3, direction: 'in', type: 'interrupt', packetSize: 16 }],
+          },
+        ],
+      },
+      {
+        interfaceNumber: 1,
+        claimed: false,
+        alternates: [
+          {
+            interfaceClass: 10,
+            interfaceSubclass: 0,
+            interfaceProtocol: 0,
+            endpoints: [
+              { endpointNumber: 1, direction: 'in', type: 'bulk', packetSize: 64 },
+              { endpointNumber: 2, direction: 'out', type: 'bulk', packetSize: 64 },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const device = {
+    vendorId: 0x0d28,
+    productId: 0x0204,
+    productName: 'BBC micro:bit CMSIS-DAP',
+    opened: false,
+    configuration: null as typeof configuration | null,
+    configurations: [configuration],
+    async open() {
+      socket = new WebSocket(url);
+      socket.binaryType = 'arraybuffer';
+      await new Promise<void>((done, fail) => {
+        socket!.onopen = () => done();
+        socket!.onerror = () => fail(new DOMException('Unable to open device.', 'NetworkError'));
+      });
+      socket.onmessage = (event) => {
+        arrived.push(new Uint8Array(event.data as ArrayBuffer));
+        waiting?.();
+      };
+      this.opened = true;
+    },
+    async selectConfiguration(value: number) {
+      if (value !== 1) throw new DOMException('Unknown configuration.', 'NotFoundError');
+      this.configuration = configuration;
+    },
+    async claimInterface(number: number) {
+      if (!this.configuration) throw new DOMException('No configuration selected.', 'InvalidStateError');
+      configuration.interfaces[number]!.claimed = true;
+    },
+    async releaseInterface(number: number) {
+      configuration.interfaces[number]!.claimed = false;
+    },
+    async controlTransferOut(setup: { requestType: string; recipient: string; request: number; value: number; index: number }, data?: ArrayBuffer) {
+      if (setup.requestType !== 'class' || setup.recipient !== 'interface') return { status: 'stall', bytesWritten: 0 };
+      controls.push({ request: setup.request, value: setup.value, index: setup.index, data: data ? [...new Uint8Array(data)] : [] });
+      return { status: 'ok', bytesWritten: data?.byteLength ?? 0 };
+    },
+    async transferIn(endpoint: number, length: number) {
+      if (endpoint !== 1 || !configuration.interfaces[1]!.claimed) return { status: 'stall', data: undefined };
+      while (!arrived.length) await new Promise<void>((done) => (waiting = done));
+      const chunk = arrived.shift()!;
+      if (chunk.length > length) arrived.unshift(chunk.subarray(length));
+      const out = chunk.subarray(0, length);
+      return { status: 'ok', data: new DataView(out.buffer, out.byteOffset, out.byteLength) };
+    },
+    async transferOut(endpoint: number, data: BufferSource) {
+      if (endpoint !== 2 || !configuration.interfaces[1]!.claimed) return { status: 'stall', bytesWritten: 0 };
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      socket!.send(bytes.slice());
+      return { status: 'ok', bytesWritten: bytes.length };
+    },
+    async close() {
+      socket?.close();
+      this.opened = false;
+    },
+  };
+  Object.defineProperty(navigator, 'serial', { value: undefined, configurable: true });
+  Object.defineProperty(navigator, 'usb', { value: { requestDevice: async () => device, getDevices: async () => [device] }, configurable: true });
+  (window as unknown as { __usbControls: typeof controls }).__usbControls = controls;
+}
+
+test('without Web Serial, the page reaches the micro:bit through web-serial-polyfill over a WebUSB CDC-ACM device: probe, plan, sync', async () => {
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  onTestFailed(async () => {
+    console.error('relay transcript (ms, direction, bytes):\n' + relayLog.transcript.join('\n'));
+    await showPageAtFailure(page, join(ARTIFACTS, 'web-microbit-usb-failure.png'));
+  });
+  const address = relay.address();
+  if (address === null || typeof address === 'string') throw new Error('relay has no TCP address');
+  await page.addInitScript(installUsbStandIn, { url: `ws://127.0.0.1:${address.port}` });
+  await page.goto(server.url);
+  expect(await page.locator('#support').textContent()).toMatch(/This browser has no Web Serial: boards are reached over WebUSB/);
+
+  const usbProject = mkdtempSync(join(tmpdir(), 'mpysync-usb-project-'));
+  writeFileSync(join(usbProject, 'viausb.py'), 'ROUTE = "webusb"\n');
+  await page.getByRole('button', { name: 'Connect a board' }).click();
+  const board = page.locator('article[aria-label="Board: WebSerial 0d28:0204"]');
+  await expect.poll(() => board.locator('[data-fact=firmware]').textContent(), { timeout: STEP_MS }).toBe('MicroPython 1.9.2');
+  // The polyfill's own requests on the control interface: the line coding (115200 8N1), then DTR.
+  const controls = await page.evaluate(() => (window as unknown as { __usbControls: unknown[] }).__usbControls);
+  expect(controls.slice(0, 2)).toEqual([
+    { request: 0x20, value: 0, index: 0, data: [0x00, 0xc2, 0x01, 0x00, 0, 0, 8] },
+    { request: 0x22, value: 1, index: 0, data: [] },
+  ]);
+
+  await page.locator('#folder-input').setInputFiles(usbProject);
+  await board.locator('tr[data-file="viausb.py"][data-action="upload"]').waitFor({ timeout: STEP_MS });
+  await board.getByRole('button', { name: 'Sync this board' }).click();
+  await expect.poll(() => board.locator('[data-result]').getAttribute('data-result'), { timeout: STEP_MS }).toBe('ok');
+  expect(await runPython(board, 'import viausb; print(viausb.ROUTE)')).toContain('webusb');
+  await board.getByRole('button', { name: 'Disconnect' }).click();
+  await expect.poll(() => board.locator('[data-connection]').getAttribute('data-connection'), { timeout: STEP_MS }).toBe('closed');
+  expect(pageErrors).toEqual([]);
+  rmSync(usbProject, { recursive: true, force: true });
+});

@@ -9,9 +9,16 @@ import type { ConnectSupport } from './views.ts';
 const NO_SERIAL_MESSAGE =
   "This browser can't talk to serial ports (Firefox and Safari can't). Use Chrome or Edge on a computer, or Chrome on Android — or try the virtual board.";
 
+/** Which way this browser reaches serial ports, said beside the connect button. */
+const BACKEND_MESSAGE = {
+  'web-serial': 'Boards are reached through Web Serial.',
+  'web-usb-polyfill':
+    'This browser has no Web Serial: boards are reached over WebUSB, which sees boards with native USB (Pico, ESP32-S2/S3), not CP210x/CH340 bridges.',
+} as const;
+
 export function connectSupport(nav: NavigatorLike | undefined): ConnectSupport {
   const backend = pickSerialBackend(nav);
-  return { backend, message: backend ? null : NO_SERIAL_MESSAGE };
+  return { backend, message: backend ? BACKEND_MESSAGE[backend] : NO_SERIAL_MESSAGE };
 }
 
 /**
