@@ -12,6 +12,7 @@ import type { LocalFile } from '../protocol/plan/plan.ts';
 import { startMicrobit } from '../test/helpers/boards.ts';
 import { measureSync, type FeatureOverride, type Measurement } from './measure.ts';
 import { BENCH_SEED, generateBenchProject, type BenchFile } from './project.ts';
+import { measurePageSync } from './page.ts';
 import { measureStartup } from './startup.ts';
 
 interface Row extends Measurement {
@@ -137,6 +138,15 @@ async function main(): Promise<void> {
     row('one file changed', 'virtual 1.27', await measureSync(b!.port, variant(project, 'changed')));
   });
 
+  // The page, on the same project to the same kind of board: the in-page board in a Web Worker.
+  const pageSync = await measurePageSync(project);
+  const cliFresh = rows.find((r) => r.scenario === 'fresh, whole project')!;
+  const cliRate = Math.round(sum(project) / (cliFresh.ms / 1000));
+  log(
+    `page (Chromium, in-page virtual board): fresh, whole project ${pageSync.ms} ms, ${Math.round(pageSync.bytesPerSecond / 1024)} KB/s of files ` +
+      `(${pageSync.status}); the CLI ${cliFresh.ms} ms, ${Math.round(cliRate / 1024)} KB/s`,
+  );
+
   await fresh('binary half alone', binary);
   await fresh('text half alone', text);
   await fresh('binary half alone', binary, { deflate: false }, 'binascii only (forced)');
@@ -195,6 +205,7 @@ async function main(): Promise<void> {
   report({
     project: { seed: BENCH_SEED, files: project.length, bytes: sum(project), binaryBytes: sum(binary), textBytes: sum(text) },
     rows,
+    page: { ...pageSync, cliMs: cliFresh.ms, cliBytesPerSecond: cliRate },
     parallel: { boards: 4, ...parallel },
     parallelPaced: { boards: 4, baud: CLASSROOM_BAUD, ...parallelPaced },
     microbit: microbit && { ...microbit, errors: microbitErrors },

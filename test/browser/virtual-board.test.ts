@@ -3,7 +3,7 @@
  * connect, choose a folder, read the plan and its explained refusal, sync, and prove on the board —
  * through the page's own connection — that every planned module imports and the refused one is absent.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -382,5 +382,16 @@ test('a REPL terminal per board: print(6*7) gives 42, Stop ends an endless loop,
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { timeout: STEP_MS }).toBeLessThanOrEqual(390);
   await expect.poll(shown, { timeout: STEP_MS }).toMatch(/>>>\s*$/);
   await page.screenshot({ path: join(ARTIFACTS, 'web-virtual-terminal-phone.png'), fullPage: true });
+  await page.close();
+});
+
+test('with the folder input (no File System Access), "Read again…" asks for the folder again and plans what changed', async () => {
+  const { page, board, project } = await virtualBoardWith({ 'main.py': 'print(1)\n' });
+  await board.locator('tr[data-file="main.py"]').waitFor({ timeout: STEP_MS });
+  writeFileSync(join(project, 'added.py'), 'Y = 2\n');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Read again…' }).click();
+  await (await chooser).setFiles(project);
+  await board.locator('tr[data-file="added.py"][data-action="upload"]').waitFor({ timeout: STEP_MS });
   await page.close();
 });

@@ -93,7 +93,18 @@ export class FolderPanel extends LitElement {
           }
         </div>
         <button class="primary" @click=${this.choose}>${p.name ? 'Choose another folder' : 'Choose folder'}</button>
-        ${p.canReload ? html`<button @click=${() => emit(this, 'mps-reload-folder')}>Read again</button>` : nothing}
+        ${
+          p.canReload
+            ? html`<button @click=${() => emit(this, 'mps-reload-folder')}>Read again</button>`
+            : p.name
+              ? html`<button
+                title="This browser lets a page read a chosen folder only once: choose it again to read what you changed"
+                @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#folder-input')!.click()}
+              >
+                Read again…
+              </button>`
+              : nothing
+        }
         <label class="visually-hidden" for="folder-input">Project folder</label>
         <input class="visually-hidden" id="folder-input" type="file" webkitdirectory multiple tabindex="-1" @change=${this.picked} />
       </div>
