@@ -5,6 +5,7 @@
  * from the cache first. Package JSONs (`latest` moves) are fetched afresh, and the cached copy is
  * used only when the network fails.
  */
+import { appendFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256, toHex } from '../protocol/codec/index.ts';
@@ -42,6 +43,9 @@ export function cachedFetch(folder = join(cacheFolder(), 'packages')): CachedFet
     }
   };
   const download = async (url: string): Promise<Uint8Array> => {
+    // `MPYSYNC_FETCH_LOG=FILE`: every URL asked of the network is appended to FILE (what a test or
+    // a cautious school admin checks: nothing but the index is contacted).
+    if (process.env.MPYSYNC_FETCH_LOG) appendFileSync(process.env.MPYSYNC_FETCH_LOG, url + '\n');
     const response = await globalThis.fetch(url, { signal: AbortSignal.timeout(FETCH_DEADLINE_MS) }).catch((error: Error) => {
       // Node says only "fetch failed"; the reason is in its cause (ECONNREFUSED, ENOTFOUND, a timeout).
       const cause = (error.cause as Error | undefined)?.message;

@@ -3,7 +3,7 @@
  * made from real `.mpy` files and `.py` sources: to the virtual board (MicroPython 1.27, `.mpy` 6)
  * and to the micro:bit (no `_mpy`: the `py` tree).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,8 @@ describe('mpysync install from a local index', () => {
   let board: BoardProcess;
   const requests: string[] = [];
   // A cache of its own: the offline test below must find only what these installs kept.
-  const env = { ...process.env, MPYSYNC_CACHE_DIR: mkdtempSync(join(tmpdir(), 'mpysync-install-cache-')) };
+  const fetchLog = join(mkdtempSync(join(tmpdir(), 'mpysync-fetch-log-')), 'urls.txt');
+  const env = { ...process.env, MPYSYNC_CACHE_DIR: mkdtempSync(join(tmpdir(), 'mpysync-install-cache-')), MPYSYNC_FETCH_LOG: fetchLog };
   const install = (args: string[]) => runCliJson<{ boards: any[] }>(['install', ...args, '--index', server.url + 'pi', '--json'], { timeoutMs: 60_000, env });
   beforeAll(async () => {
     server = await serveStatic(INDEX, requests);
@@ -107,6 +108,12 @@ describe('mpysync install from a local index', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(json.boards[0].uploaded).toEqual(['main.py']);
     expect(json.boards[0].run.output).toBe('2\n');
+  });
+
+  it('asked the network for nothing but the index on 127.0.0.1, in every install above', () => {
+    const urls = readFileSync(fetchLog, 'utf8').trim().split('\n');
+    expect(urls.length).toBeGreaterThan(5);
+    for (const url of urls) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pi\//);
   });
 
   it('works offline the second time: a new board gets the packages from the cache', async () => {
