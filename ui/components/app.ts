@@ -102,8 +102,7 @@ export class MpysyncApp extends LitElement {
         cursor: pointer;
       }
       .boards-head .packages input {
-        width: 13rem;
-        max-width: 50vw;
+        width: min(13rem, 45vw);
         font: inherit;
         padding: 0.25rem 0.4rem;
         border: 1px solid var(--mps-border);

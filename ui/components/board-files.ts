@@ -36,6 +36,7 @@ export class BoardFiles extends LitElement {
       }
       table {
         width: 100%;
+        table-layout: fixed;
         border-collapse: collapse;
         font-size: 0.85rem;
       }
@@ -47,15 +48,16 @@ export class BoardFiles extends LitElement {
       td.path {
         font-family: var(--mps-mono);
         overflow-wrap: anywhere;
-        min-width: 6rem;
       }
       td.size {
+        width: 4.5rem;
         text-align: right;
         white-space: nowrap;
         color: var(--mps-muted);
       }
       td.act {
-        white-space: nowrap;
+        /* At phone width the three buttons wrap under one another rather than push the page wider. */
+        width: 40%;
         text-align: right;
       }
       td.act button {
