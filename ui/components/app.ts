@@ -76,6 +76,9 @@ export class MpysyncApp extends LitElement {
         font-size: 0.9rem;
         color: var(--mps-warn);
       }
+      .support.fine {
+        color: var(--mps-muted);
+      }
       .notice {
         padding: 0.7rem 0.9rem;
         border-radius: 8px;
@@ -152,7 +155,7 @@ export class MpysyncApp extends LitElement {
               Connect a board
             </button>
             <button @click=${() => emit(this, 'mps-connect-virtual')}>Virtual board</button>
-            <p class="support" id="support">${v.support.message ?? ''}</p>
+            <p class="support ${v.support.backend === 'web-serial' ? 'fine' : ''}" id="support">${v.support.message ?? ''}</p>
           </div>
         </section>
         <section aria-labelledby="folder-title">
