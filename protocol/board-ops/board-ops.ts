@@ -12,20 +12,18 @@ export interface RemoteEntry {
 export async function listRemote(repl: RawRepl, path: string): Promise<RemoteEntry[]> {
   const out = await runReadOnly(repl, listSnippet(path));
   throwOsError(out, 'ls', path);
-  return out
-    .split(/\r?\n/)
-    .filter((l) => l.startsWith('('))
-    .map((l) => {
-      const [kind, name, size] = parsePyLiteral(l) as [string, string, number];
-      return { name, kind: kind === 'D' ? 'dir' : 'file', size } as RemoteEntry;
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return readEntries(out);
 }
 
 /** Everything on the board, folders and files with their sizes, in one program (ops-programs.ts treeSnippet). */
 export async function listTree(repl: RawRepl): Promise<RemoteEntry[]> {
   const out = await runReadOnly(repl, treeSnippet(), { timeoutMs: 30_000 });
   throwOsError(out, 'ls', '');
+  return readEntries(out);
+}
+
+/** The `('D'|'F', name, size)` lines the listing programs print, sorted by name. */
+function readEntries(out: string): RemoteEntry[] {
   return out
     .split(/\r?\n/)
     .filter((l) => l.startsWith('('))

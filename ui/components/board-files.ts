@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { emit } from '../events.ts';
 import { formatBytes } from '../format.ts';
 import type { BoardFileView } from '../state/views.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { cardSectionStyles, sharedStyles } from './shared-styles.ts';
 
 /** The board's files: a tree with sizes, a file opened read-only, download, delete (asked first). */
 export class BoardFiles extends LitElement {
@@ -19,21 +19,8 @@ export class BoardFiles extends LitElement {
 
   static override styles = [
     sharedStyles,
+    cardSectionStyles,
     css`
-      :host {
-        display: block;
-        margin-top: 0.75rem;
-      }
-      .head {
-        display: flex;
-        align-items: center;
-        gap: 0.5rem;
-        margin-bottom: 0.3rem;
-      }
-      h4 {
-        margin: 0 auto 0 0;
-        font-size: 0.9rem;
-      }
       table {
         width: 100%;
         table-layout: fixed;

@@ -3,7 +3,7 @@ import { Terminal } from '@xterm/xterm';
 import xtermCss from '@xterm/xterm/css/xterm.css?inline';
 import { css, html, LitElement, nothing, unsafeCSS } from 'lit';
 import { emit } from '../events.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { cardSectionStyles, sharedStyles } from './shared-styles.ts';
 
 /**
  * The board's REPL in a terminal (xterm.js). Opened, it has the friendly REPL whenever the board
@@ -28,22 +28,9 @@ export class BoardTerminal extends LitElement {
 
   static override styles = [
     sharedStyles,
+    cardSectionStyles,
     unsafeCSS(xtermCss),
     css`
-      :host {
-        display: block;
-        margin-top: 0.75rem;
-      }
-      .head {
-        display: flex;
-        align-items: center;
-        gap: 0.5rem;
-        margin-bottom: 0.3rem;
-      }
-      h4 {
-        margin: 0 auto 0 0;
-        font-size: 0.9rem;
-      }
       .screen {
         border-radius: 4px;
         overflow: hidden;

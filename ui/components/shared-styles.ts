@@ -87,3 +87,21 @@ export const sharedStyles = css`
     font-size: 0.88em;
   }
 `;
+
+/** A section of a board card below its actions (the terminal, the files): a heading row with its buttons. */
+export const cardSectionStyles = css`
+  :host {
+    display: block;
+    margin-top: 0.75rem;
+  }
+  .head {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    margin-bottom: 0.3rem;
+  }
+  h4 {
+    margin: 0 auto 0 0;
+    font-size: 0.9rem;
+  }
+`;
