@@ -91,7 +91,8 @@ export function buildProgram(version: string): Command {
     'runSync',
   )
     .addOption(runOption())
-    .addOption(runSecondsOption());
+    .addOption(runSecondsOption())
+    .option('--report <file.html>', "write the class's result as one static page: a row per board, each finding once with the boards it applies to");
   projectCommand(
     'watch',
     'sync, then sync again (only what changed) every time a file in the project is saved; Ctrl-C stops',

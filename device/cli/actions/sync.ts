@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { DEFAULT_INDEX } from '../../../protocol/packages/package-ref.ts';
 import { cachedFetch } from '../../package-fetch.ts';
 import { refusalText } from '../../../protocol/mpy/index.ts';
@@ -33,6 +35,18 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
     return;
   }
   const reports = await syncRound(project, ports, opts, dryRun, new CommandCache(), !opts.json);
+  if (opts.report) {
+    const { classReportHtml } = await import('../class-report.ts');
+    try {
+      writeFileSync(opts.report, classReportHtml(reports, new Date(), basename(project.root)));
+      if (!opts.json) process.stderr.write(`mpysync: the class report is in ${opts.report}\n`);
+    } catch (error) {
+      // The boards are synced all the same; only the page could not be written.
+      process.stderr.write(`mpysync: cannot write the report to ${opts.report}: ${(error as Error).message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+  }
   if (opts.json) printJson(reportsJson(reports, dryRun));
   else process.stdout.write(describeReports(reports, dryRun));
   process.exitCode = exitCodeOf(reports);
@@ -48,6 +62,8 @@ export interface SyncCliOptions {
   runSeconds?: number;
   compile?: boolean;
   yes?: boolean;
+  /** Write the class's result as one static HTML page here. */
+  report?: string;
 }
 
 /** The project, or null once its problem is said (a folder that is not there, not readable). */
