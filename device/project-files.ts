@@ -4,6 +4,7 @@ import type { LocalFile } from '../protocol/plan/plan.ts';
 import type { ProjectProblem } from '../protocol/session/sync-board.ts';
 import { walkProject } from '../protocol/plan/project-walk.ts';
 import { nodeTree } from './node-tree.ts';
+import { PROJECT_FILE, readProjectSettings } from '../protocol/packages/project-settings.ts';
 
 export type { ProjectProblem } from '../protocol/session/sync-board.ts';
 
@@ -16,9 +17,6 @@ export interface Project {
   packages?: string[];
   index?: string | null;
 }
-
-/** The project's own settings, at its top; read by mpysync, never sent to the board. */
-export const PROJECT_FILE = 'mpysync.json';
 
 /**
  * Reads a project folder: every file not ignored (`.mpysyncignore`, gitignore syntax), with its
@@ -33,22 +31,5 @@ export async function readProject(root: string): Promise<Project> {
   if (!stat.isDirectory()) throw Object.assign(new Error(`${root} is a file; give the folder that holds your project`), { code: 'ENOTDIR' });
   const { files, problems } = await walkProject(await nodeTree(absRoot));
   const settings = files.find((f) => f.relative === PROJECT_FILE);
-  return { root: absRoot, files: files.filter((f) => f !== settings), problems, ...projectSettings(settings?.bytes, path.join(root, PROJECT_FILE)) };
-}
-
-/** `{"packages": ["ssd1306", "umqtt.simple@1.3.4"], "index": "https://…"}`; anything else is said, naming the file. */
-function projectSettings(bytes: Uint8Array | undefined, where: string): { packages: string[]; index: string | null } {
-  if (!bytes) return { packages: [], index: null };
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (error) {
-    throw Object.assign(new Error(`${where} is not JSON: ${(error as Error).message}`), { code: 'EPROJECT' });
-  }
-  const { packages = [], index = null } = (json ?? {}) as { packages?: unknown; index?: unknown };
-  if (!Array.isArray(packages) || !packages.every((p) => typeof p === 'string')) {
-    throw Object.assign(new Error(`${where}: "packages" must be a list of names, e.g. ["ssd1306", "umqtt.simple@1.3.4"]`), { code: 'EPROJECT' });
-  }
-  if (index !== null && typeof index !== 'string') throw Object.assign(new Error(`${where}: "index" must be a URL`), { code: 'EPROJECT' });
-  return { packages, index };
+  return { root: absRoot, files: files.filter((f) => f !== settings), problems, ...readProjectSettings(settings?.bytes, path.join(root, PROJECT_FILE)) };
 }

@@ -49,19 +49,19 @@ export class ThreadBoard {
     files: BoardFiles = { directories: [], files: new Map() },
   ) {
     this.files = { directories: [...files.directories], files: new Map(files.files) };
+    this.started = new Promise((resolve, reject) => (this.settleStart = { resolve, reject }));
+    this.started.catch(() => {}); // also told through onError
     this.boot([]);
   }
 
+  /** The first board's start: loaded, its files written (or why not). */
+  private readonly started: Promise<void>;
+  private settleStart!: { resolve: () => void; reject: (error: Error) => void };
+
   /** Resolves when the board is up (loaded, its files written). */
   whenReady(): Promise<void> {
-    if (this.ready) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const previous = this.readyWaiters;
-      this.readyWaiters = { resolve: () => (previous.resolve(), resolve()), reject: (e) => (previous.reject(e), reject(e)) };
-    });
+    return this.started;
   }
-
-  private readyWaiters: { resolve: () => void; reject: (error: Error) => void } = { resolve: () => {}, reject: () => {} };
 
   onOutput(listener: (bytes: Uint8Array) => void): void {
     this.outputListener = listener;
@@ -136,7 +136,7 @@ export class ThreadBoard {
       case 'ready':
         this.ready = true;
         for (const bytes of this.queued.splice(0)) this.worker.post({ type: 'input', bytes });
-        this.readyWaiters.resolve();
+        this.settleStart.resolve();
         return;
       case 'output':
         return this.outputListener(message.bytes);
@@ -157,7 +157,7 @@ export class ThreadBoard {
         return;
       case 'failed': {
         const error = new Error(message.message);
-        this.readyWaiters.reject(error);
+        this.settleStart.reject(error);
         return this.errorListener(error);
       }
     }

@@ -7,7 +7,7 @@
 import type { BoardProbe } from '../probe/probe.ts';
 import { probeBoard } from '../probe/probe.ts';
 import type { RawRepl } from '../repl/index.ts';
-import { emptyReport, syncBoard, type BoardEvent, type BoardSession, type SyncReport } from '../session/sync-board.ts';
+import { boardIdentity, emptyReport, syncBoard, type BoardEvent, type BoardSession, type SyncReport } from '../session/sync-board.ts';
 import { MpysyncError } from '../errors.ts';
 import { packageFilesFor, type PackageOptions } from './package-files.ts';
 
@@ -33,9 +33,7 @@ export async function installPackages(
     // Nothing was sent: every file is fetched and checked before the first write.
     return {
       ...emptyReport(),
-      board: probe,
-      firmware: probe && `${probe.implementation.name} ${probe.implementation.version}`,
-      abi: probe && (probe.mpy ? probe.mpy.label : 'no .mpy'),
+      ...(probe ? boardIdentity(probe) : {}),
       error: (error as Error).message,
       errorCode: error instanceof MpysyncError ? error.code : 'unexpected',
       target: options.target ?? '',

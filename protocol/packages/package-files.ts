@@ -4,7 +4,7 @@
  * of a project that declares `packages`. Pure: the fetching is handed in.
  */
 import type { LocalFile } from '../plan/plan.ts';
-import { readBoardModules } from '../plan/board-modules.ts';
+import { readBoardModules, type BoardModules } from '../plan/board-modules.ts';
 import type { BoardProbe } from '../probe/probe.ts';
 import type { RawRepl } from '../repl/index.ts';
 import { resolvePackages, type Fetch, type ResolvedPackage } from './resolve.ts';
@@ -31,8 +31,10 @@ export async function packageFilesFor(
   repl: RawRepl,
   probe: BoardProbe,
   options: PackageOptions,
-): Promise<{ target: string; packages: ResolvedPackage[]; files: LocalFile[] }> {
-  const target = options.target ?? installTarget((await readBoardModules(repl)).path, probe.fs.dirs);
+): Promise<{ target: string; packages: ResolvedPackage[]; files: LocalFile[]; modules?: BoardModules }> {
+  // The board is asked only when the target is not given (its sys.path); the caller may reuse the answer.
+  const modules = options.target === undefined ? await readBoardModules(repl) : undefined;
+  const target = options.target ?? installTarget(modules!.path, probe.fs.dirs);
   const { packages, files } = await resolvePackages(options.specs, { index: options.index, mpyMajor: probe.mpy?.version ?? null, fetch: options.fetch });
-  return { target, packages, files: files.map((f) => ({ relative: f.path, bytes: f.bytes })) };
+  return { target, packages, files: files.map((f) => ({ relative: f.path, bytes: f.bytes })), modules };
 }

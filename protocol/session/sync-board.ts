@@ -4,7 +4,7 @@
  * only how they show it.
  */
 import { MpysyncError } from '../errors.ts';
-import { readBoardModules } from '../plan/board-modules.ts';
+import { readBoardModules, type BoardModules } from '../plan/board-modules.ts';
 import {
   checkImports,
   firmwareKey,
@@ -121,6 +121,8 @@ export async function syncBoard(
   try {
     let probe = options.probe;
     let plan = options.plan;
+    // What the board has (sys.path, built-ins), once asked: the packages' target and the import check share it.
+    let boardModules: BoardModules | undefined;
     // Compiled before the index is fetched, so that it fingerprints the .mpy too (an unchanged one is skipped).
     const compiledProject = options.compile && options.compiler ? await compileModules(files, options.compiler) : null;
     // A plan made earlier with the compiled modules (the page's) needs their bytes now.
@@ -130,6 +132,7 @@ export async function syncBoard(
       probe ??= await probeBoard(repl);
       const found = await packageFilesFor(repl, probe, options.packages);
       report.packages = found.packages;
+      boardModules = found.modules;
       files = [...files, ...placeUnderDest(options.dest, found.target, found.files, files)];
     }
     if (!probe || !plan) {
@@ -142,9 +145,7 @@ export async function syncBoard(
       for (const p of options.problems ?? [])
         plan.entries.push({ action: 'refuse', file: p.file, firmwareError: null, summary: `${p.file}: ${p.reason}`, fix: null });
     }
-    report.board = probe;
-    report.firmware = `${probe.implementation.name} ${probe.implementation.version}`;
-    report.abi = probe.mpy ? probe.mpy.label : 'no .mpy';
+    Object.assign(report, boardIdentity(probe));
     onEvent({ type: 'probed', probe });
     if (options.plan && options.checked) {
       report.problems = options.checked;
@@ -158,7 +159,7 @@ export async function syncBoard(
         options.compiler,
         confirm,
       );
-      report.problems.push(...(await importProblems(repl, files, plan, probe, options.firmwareModules)));
+      report.problems.push(...(await importProblems(repl, files, plan, probe, options.firmwareModules, boardModules)));
     }
     report.plan = plan;
     onEvent({ type: 'planned', plan });
@@ -225,6 +226,11 @@ function placeUnderDest(dest: string, target: string, packageFiles: LocalFile[],
   return packageFiles.map((f) => ({ ...f, relative: inside ? `${inside}/${f.relative}` : f.relative })).filter((f) => !own.has(f.relative));
 }
 
+/** How a report names the board it is of. */
+export function boardIdentity(probe: BoardProbe): Pick<SyncReport, 'board' | 'firmware' | 'abi'> {
+  return { board: probe, firmware: `${probe.implementation.name} ${probe.implementation.version}`, abi: probe.mpy ? probe.mpy.label : 'no .mpy' };
+}
+
 export function emptyReport(): SyncReport {
   return {
     completed: false,
@@ -281,7 +287,14 @@ function withRetryAdvice(error: unknown, atomicRename: boolean): unknown {
 }
 
 /** The imports that will fail on this board; the board is asked what it has only when the project alone does not answer. */
-async function importProblems(repl: RawRepl, files: LocalFile[], plan: Plan, probe: BoardProbe, cache?: FirmwareModulesCache): Promise<SourceProblem[]> {
+async function importProblems(
+  repl: RawRepl,
+  files: LocalFile[],
+  plan: Plan,
+  probe: BoardProbe,
+  cache?: FirmwareModulesCache,
+  asked?: BoardModules,
+): Promise<SourceProblem[]> {
   const bytes = new Map(files.map((f) => [f.relative, f.bytes]));
   const kept = keptEntries(plan.entries);
   const input: ImportCheckInput = {
@@ -294,7 +307,7 @@ async function importProblems(repl: RawRepl, files: LocalFile[], plan: Plan, pro
   const key = firmwareKey(probe);
   const known = await cache?.get(key);
   if (known && resolvedWithBuiltins(input, known)) return [];
-  const modules = await readBoardModules(repl);
+  const modules = asked ?? (await readBoardModules(repl));
   if (modules.builtins) await cache?.set(key, [...modules.builtins]);
   return checkImports(input, modules);
 }

@@ -9,7 +9,7 @@ const PROGRESS_MS = 200;
 const OUT_OF_MEMORY = /the board raised MemoryError/;
 /** Files after a failed data command wait for the next try (they are not sent after a board error). */
 const notSentAfter = (file: string) => `not sent: the board failed on ${file} first`;
-import type { Plan, Substitution } from '../plan/plan.ts';
+import { remotePath, type Plan, type Substitution } from '../plan/plan.ts';
 import type { BoardProbe } from '../probe/probe.ts';
 import type { RawRepl } from '../repl/index.ts';
 import { CommandCache, preludeOptions, type Command } from './commands.ts';
@@ -25,12 +25,6 @@ const CLOSE_OPEN_FILE = `try:
 except Exception:
  pass
 `;
-
-/** Where `file` goes on the board, as the plan says. */
-const remoteOf = (plan: Plan, file: string): string => {
-  const entry = plan.entries.find((e) => e.action === 'upload' && e.file === file);
-  return entry && entry.action === 'upload' ? entry.remote : file;
-};
 
 export type SyncEvent =
   | { type: 'start'; files: number; bytes: number }
@@ -150,7 +144,7 @@ export async function executePlan(
         // A board error stops the files of this command at once: nothing more is sent for a file
         // whose piece failed (its temporary file would have a hole), and the later commands wait
         // for the next try. A full file system stays full: what is left is not sent at all.
-        const raised = (file: string) => `mpysync: ${remoteOf(part, file)}: the board raised ${boardError}`;
+        const raised = (file: string) => `mpysync: ${remotePath(part.dest, file)}: the board raised ${boardError}`;
         for (const f of reply.failed) if (f.error === boardError) f.error = raised(f.file);
         const stopped = [...new Set(command.carries)].filter(
           (file) => !reply.landed.some((f) => f.file === file) && !reply.failed.some((f) => f.file === file),
@@ -158,7 +152,7 @@ export async function executePlan(
         const failedFile = reply.failed[0]?.file ?? stopped[0];
         failed.push(...reply.failed, ...stopped.map((file) => ({ file, error: raised(file) })));
         if (!command.carries.length) failed.push({ file: '(setup)', error: boardError });
-        const later = FULL.test(boardError) ? NOT_SENT_FULL : notSentAfter(failedFile ? remoteOf(part, failedFile) : 'an earlier command');
+        const later = FULL.test(boardError) ? NOT_SENT_FULL : notSentAfter(failedFile ? remotePath(part.dest, failedFile) : 'an earlier command');
         const said = new Set(failed.map((f) => f.file));
         for (const rest of commands.slice(i + 1)) for (const f of rest.finishing) if (!said.has(f.file)) failed.push({ file: f.file, error: later });
         lastFailed = true;

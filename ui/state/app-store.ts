@@ -3,6 +3,7 @@
  * `view` (immutable data) and raise events; ui/main.ts turns those events into calls here.
  */
 import { DEFAULT_INDEX } from '../../protocol/packages/package-ref.ts';
+import { PROJECT_FILE, readProjectSettings } from '../../protocol/packages/project-settings.ts';
 import type { LocalFile } from '../../protocol/plan/plan.ts';
 import { BoardController, type OpenedLink, type SyncSettings } from './board-controller.ts';
 import type { FolderContents } from './folder-reader.ts';
@@ -143,15 +144,14 @@ export class AppStore {
   /** A new folder (or the same one read again): every connected board gets a fresh plan. */
   async setProject(contents: FolderContents, canReload: boolean): Promise<void> {
     // The project's mpysync.json says which packages go with it (as for the CLI); it is not sent.
-    const settingsFile = contents.files.find((f) => f.relative === 'mpysync.json');
+    const settingsFile = contents.files.find((f) => f.relative === PROJECT_FILE);
     if (settingsFile) {
       try {
-        const declared = JSON.parse(new TextDecoder().decode(settingsFile.bytes)) as { packages?: unknown; index?: unknown };
-        const packages = Array.isArray(declared.packages) ? declared.packages.filter((p): p is string => typeof p === 'string') : [];
-        this.settings = { ...this.settings, packages, index: typeof declared.index === 'string' ? declared.index : DEFAULT_INDEX };
+        const { packages, index } = readProjectSettings(settingsFile.bytes, PROJECT_FILE);
+        this.settings = { ...this.settings, packages, index: index ?? DEFAULT_INDEX };
         this.view.update((v) => ({ ...v, packages: packages.join(' ') }));
       } catch (error) {
-        this.notify(`mpysync.json is not JSON: ${(error as Error).message}`);
+        this.notify((error as Error).message);
       }
     }
     this.files = contents.files.filter((f) => f !== settingsFile);

@@ -1,8 +1,7 @@
 /** `mpysync install PACKAGE... [--port P]...`: packages from an index or GitHub, installed as a sync installs files. */
 import { installPackages, type InstallReport, type PackageOptions } from '../../../protocol/packages/install.ts';
-import { openBoard } from '../../connect.ts';
 import { cachedFetch } from '../../package-fetch.ts';
-import type { BoardReport } from '../../sync-runner.ts';
+import { onOneBoard, type BoardReport } from '../../sync-runner.ts';
 import { emptyReport } from '../../../protocol/session/sync-board.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c, printJson } from '../output.ts';
@@ -37,34 +36,13 @@ export async function runInstall(specs: string[], opts: InstallCliOptions): Prom
       : EXIT_SOME_FAILED;
 }
 
-async function installOn(port: string, specs: string[], options: Omit<PackageOptions, 'specs'>): Promise<BoardInstall> {
-  const started = performance.now();
-  let board;
-  try {
-    board = await openBoard(port, { notice: (m) => process.stderr.write(`mpysync: ${m}\n`) });
-  } catch (error) {
-    return {
-      ...emptyReport(),
-      error: (error as Error).message,
-      errorCode: 'unreachable',
-      port,
-      target: options.target ?? '',
-      packages: [],
-      ms: Math.round(performance.now() - started),
-    };
-  }
-  try {
-    const report = await installPackages(board, { ...options, specs });
-    return {
-      ...report,
-      port: board.label,
-      wireBytesSent: board.transport.bytesWritten,
-      roundTrips: board.repl.stats.roundTrips,
-      ms: Math.round(performance.now() - started),
-    };
-  } finally {
-    await board.close().catch(() => {});
-  }
+function installOn(port: string, specs: string[], options: Omit<PackageOptions, 'specs'>): Promise<BoardInstall> {
+  return onOneBoard(
+    port,
+    (m) => process.stderr.write(`mpysync: ${m}\n`),
+    (board) => installPackages(board, { ...options, specs }),
+    () => ({ ...emptyReport(), target: options.target ?? '' }),
+  );
 }
 
 function describeInstall(r: BoardInstall): string {
