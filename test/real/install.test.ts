@@ -86,6 +86,12 @@ describe('mpysync install from a local index', () => {
     expect(ls.stdout).not.toContain('broken');
   });
 
+  it('a name that cannot be a package is refused before any board is opened, exit 2', async () => {
+    const run = await runCli(['install', 'bad name!', '--port', '/dev/ttyNOPE', '--index', server.url + 'pi'], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('mpysync: cannot install "bad name!": a package name has only letters, digits, "_", "." and "-"\n');
+  });
+
   it('a package the index does not have is one line naming it and the URL', async () => {
     const { result, json } = await install(['nosuch@9.9', '--port', board.port]);
     expect(result.code).toBe(1);

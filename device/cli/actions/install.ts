@@ -1,5 +1,6 @@
 /** `mpysync install PACKAGE... [--port P]...`: packages from an index or GitHub, installed as a sync installs files. */
 import { installPackages, type InstallReport, type PackageOptions } from '../../../protocol/packages/install.ts';
+import { parsePackageRef } from '../../../protocol/packages/package-ref.ts';
 import { cachedFetch } from '../../package-fetch.ts';
 import { onOneBoard, type BoardReport } from '../../sync-runner.ts';
 import { emptyReport } from '../../../protocol/session/sync-board.ts';
@@ -18,6 +19,14 @@ export interface InstallCliOptions {
 type BoardInstall = InstallReport & BoardReport;
 
 export async function runInstall(specs: string[], opts: InstallCliOptions): Promise<void> {
+  // A name that cannot be a package is a mistake on the command line: said before any board is opened.
+  try {
+    for (const spec of specs) parsePackageRef(spec);
+  } catch (error) {
+    process.stderr.write(`mpysync: ${(error as Error).message}\n`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   const ports = await resolvePorts(opts);
   if (!ports) {
     process.exitCode = EXIT_USAGE;
