@@ -5,11 +5,13 @@ import { defineConfig } from 'vitest/config';
 
 // A compile cache of this run's own: a verdict cached by an earlier run would let a test pass without compiling.
 process.env.MPYSYNC_CACHE_DIR ??= mkdtempSync(join(tmpdir(), 'mpysync-test-cache-'));
+// Virtual boards the tests list (mpysync virtual) are announced here, not beside the user's own.
+process.env.MPYSYNC_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'mpysync-test-runtime-'));
 
 export default defineConfig({
   test: {
     globalSetup: ['test/global-build.ts'],
-    env: { MPYSYNC_CACHE_DIR: process.env.MPYSYNC_CACHE_DIR },
+    env: { MPYSYNC_CACHE_DIR: process.env.MPYSYNC_CACHE_DIR, MPYSYNC_RUNTIME_DIR: process.env.MPYSYNC_RUNTIME_DIR },
     projects: [
       {
         test: {

@@ -6,6 +6,7 @@ import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join, basename, dirname } from 'node:path';
 import { SerialPort } from 'serialport';
 import { formatUsbId, identifyUsbDevice, type UsbIdentity } from '../protocol/usb-ids.ts';
+import { listVirtualBoards, type ListedVirtualBoard } from './virtual/registry.ts';
 
 export interface PortInfo {
   path: string;
@@ -15,6 +16,9 @@ export interface PortInfo {
   manufacturer?: string;
   product?: string;
   identity: UsbIdentity;
+  /** A running `mpysync virtual` board (registry.ts), with its id. */
+  virtual?: true;
+  id?: string;
 }
 
 /** What `SerialPort.list()` returns (bindings-interface `PortInfo`). */
@@ -32,6 +36,8 @@ export interface ListPortsOptions {
   /** Roots for the fallback scan; tests point them at a fake tree. */
   devRoot?: string;
   sysRoot?: string;
+  /** Defaults to the running `mpysync virtual` boards; tests of USB listing leave them out. */
+  virtualBoards?: () => ListedVirtualBoard[];
 }
 
 export async function listPorts(options: ListPortsOptions = {}): Promise<PortInfo[]> {
@@ -44,7 +50,20 @@ export async function listPorts(options: ListPortsOptions = {}): Promise<PortInf
     // Without udev, serialport's Linux lister fails with `spawn udevadm ENOENT`: read /dev and sysfs.
     ports = await scanDevices(options.devRoot ?? '/dev', sysRoot);
   }
-  return ports.sort((x, y) => x.path.localeCompare(y.path, undefined, { numeric: true }));
+  ports.sort((x, y) => x.path.localeCompare(y.path, undefined, { numeric: true }));
+  return [...ports, ...(options.virtualBoards ?? listVirtualBoards)().map(virtualPort)];
+}
+
+/** A virtual board is listed as a board MicroPython runs (so `--all` and `--port auto` find it), by its id. */
+function virtualPort(board: ListedVirtualBoard): PortInfo {
+  const link = board.baud ? `, ${board.baud} baud` : '';
+  return {
+    path: board.port,
+    product: `virtual board (MicroPython 1.27, WebAssembly${link})`,
+    identity: { board: 'virtual board', kind: 'micropython-native', likelyMicroPython: true },
+    virtual: true,
+    id: board.id,
+  };
 }
 
 function fromRawPort(raw: RawPortInfo): PortInfo {

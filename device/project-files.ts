@@ -4,7 +4,7 @@ import type { LocalFile } from '../protocol/plan/plan.ts';
 import type { ProjectProblem } from '../protocol/session/sync-board.ts';
 import { walkProject } from '../protocol/plan/project-walk.ts';
 import { nodeTree } from './node-tree.ts';
-import { PROJECT_FILE, readProjectSettings } from '../protocol/packages/project-settings.ts';
+import { isHostOnlyFile, PROJECT_FILE, readProjectSettings } from '../protocol/packages/project-settings.ts';
 
 export type { ProjectProblem } from '../protocol/session/sync-board.ts';
 
@@ -31,5 +31,10 @@ export async function readProject(root: string): Promise<Project> {
   if (!stat.isDirectory()) throw Object.assign(new Error(`${root} is a file; give the folder that holds your project`), { code: 'ENOTDIR' });
   const { files, problems } = await walkProject(await nodeTree(absRoot));
   const settings = files.find((f) => f.relative === PROJECT_FILE);
-  return { root: absRoot, files: files.filter((f) => f !== settings), problems, ...readProjectSettings(settings?.bytes, path.join(root, PROJECT_FILE)) };
+  return {
+    root: absRoot,
+    files: files.filter((f) => !isHostOnlyFile(f.relative)),
+    problems,
+    ...readProjectSettings(settings?.bytes, path.join(root, PROJECT_FILE)),
+  };
 }

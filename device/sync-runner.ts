@@ -1,20 +1,43 @@
 import { MpysyncError } from '../protocol/errors.ts';
-import { emptyReport, syncBoard, type BoardEvent, type SyncBoardOptions, type SyncReport } from '../protocol/session/sync-board.ts';
+import { probeBoard, type BoardProbe } from '../protocol/probe/probe.ts';
+import { boardIdentity, emptyReport, syncBoard, type BoardEvent, type SyncBoardOptions, type SyncReport } from '../protocol/session/sync-board.ts';
 import { openBoard, type OpenedBoard } from './connect.ts';
 import type { Project } from './project-files.ts';
 
 export interface SyncOptions extends Omit<SyncBoardOptions, 'problems' | 'probe' | 'plan'> {
   notice?: (message: string) => void;
+  /** Once probed, true leaves the board as it is (`--retry-failed`: its last sync went through): the report says `passedOver`. */
+  passOver?: (probe: BoardProbe) => boolean;
 }
 
 /** One board's result, as the CLI prints it: the orchestrator's report and the port it was on. */
 export interface BoardReport extends SyncReport {
   port: string;
+  /** The roster's name for the board (device/roster.ts), else null. */
+  label: string | null;
+  /** Probed and left alone (SyncOptions.passOver). */
+  passedOver?: true;
 }
 
 /** Opens the port, runs the one orchestration of a sync (protocol/session/sync-board.ts), closes. Never throws. */
 export function syncOneBoard(portSpec: string, project: Project, options: SyncOptions, onEvent: (event: BoardEvent) => void = () => {}): Promise<BoardReport> {
-  return onOneBoard(portSpec, options.notice, (board) => syncBoard(board, project.files, { ...options, problems: project.problems }, onEvent), emptyReport);
+  return onOneBoard(
+    portSpec,
+    options.notice,
+    async (board): Promise<SyncReport & { passedOver?: true }> => {
+      let probe: BoardProbe | undefined;
+      if (options.passOver) {
+        try {
+          probe = await probeBoard(board.repl);
+        } catch (error) {
+          return { ...emptyReport(), ...unreachable(error) };
+        }
+        if (options.passOver(probe)) return { ...emptyReport(), ...boardIdentity(probe), status: 'ok', completed: true, passedOver: true };
+      }
+      return syncBoard(board, project.files, { ...options, problems: project.problems, probe }, onEvent);
+    },
+    emptyReport,
+  );
 }
 
 /**
@@ -27,19 +50,26 @@ export async function onOneBoard<R extends SyncReport>(
   notice: ((message: string) => void) | undefined,
   work: (board: OpenedBoard) => Promise<R>,
   failed: () => R,
-): Promise<R & { port: string }> {
+): Promise<R & { port: string; label: string | null }> {
   const started = performance.now();
   let board;
   try {
     board = await openBoard(portSpec, { notice });
   } catch (error) {
-    return { ...failed(), ...unreachable(error), port: portSpec, ms: Math.round(performance.now() - started) };
+    return { ...failed(), ...unreachable(error), port: portSpec, label: null, ms: Math.round(performance.now() - started) };
   }
   try {
     const report = await work(board);
     // The whole connection counts, entering the raw REPL included (what the user's link carried).
     const { bytesWritten } = board.transport;
-    return { ...report, port: board.label, wireBytesSent: bytesWritten, roundTrips: board.repl.stats.roundTrips, ms: Math.round(performance.now() - started) };
+    return {
+      ...report,
+      port: board.label,
+      label: null,
+      wireBytesSent: bytesWritten,
+      roundTrips: board.repl.stats.roundTrips,
+      ms: Math.round(performance.now() - started),
+    };
   } finally {
     await board.close().catch(() => {});
   }

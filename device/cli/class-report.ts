@@ -4,6 +4,7 @@
  * (findings.ts). No script, no outside resource: it opens anywhere, offline.
  */
 import type { BoardReport } from '../sync-runner.ts';
+import { boardName } from './board-names.ts';
 import { groupFindings } from './findings.ts';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -14,12 +15,12 @@ export function classReportHtml(reports: readonly BoardReport[], when: Date, pro
   const rows = reports
     .map(
       (r) => `<tr class="${r.status}">
-<td>${escape(r.port)}</td><td>${escape(r.firmware ?? '?')}</td><td>${escape(r.abi ?? '?')}</td>
+<td>${escape(boardName(r))}</td><td>${escape(r.firmware ?? '?')}</td><td>${escape(r.abi ?? '?')}</td>
 <td>${r.uploaded.length}</td><td>${r.skipped.length}</td><td>${r.refused.length}</td>
 <td class="state">${escape(r.error ?? r.status)}</td></tr>`,
     )
     .join('\n');
-  const findings = groupFindings(reports)
+  const findings = groupFindings(reports, boardName)
     .map(
       (f) => `<li><strong>${KIND[f.kind]}</strong> ${escape(f.text)}
 <div class="boards">${f.boards.length === reports.length ? 'every board' : `${f.boards.length} of ${reports.length} boards`}: ${f.boards.map(escape).join(', ')}</div></li>`,

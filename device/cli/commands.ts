@@ -76,6 +76,7 @@ export function buildProgram(version: string): Command {
         '--compile',
         'send each module but boot.py and main.py as bytecode .mpy compiled here (boards that load .mpy 6); a module that will not compile goes as .py',
       )
+      .option('--roster <file>', "the class's roster: board names and last syncs (default: mpysync-roster.json in the project folder)")
       .option('--json', JSON_HELP)
       .action(action(load, run));
   projectCommand(
@@ -92,7 +93,12 @@ export function buildProgram(version: string): Command {
   )
     .addOption(runOption())
     .addOption(runSecondsOption())
-    .option('--report <file.html>', "write the class's result as one static page: a row per board, each finding once with the boards it applies to");
+    .option('--report <file.html>', "write the class's result as one static page: a row per board, each finding once with the boards it applies to")
+    .option(
+      '--watch-ports',
+      'keep running and sync each MicroPython-looking port as it is plugged in (and each --port path when it appears), with a live grid; Ctrl-C prints the summary',
+    )
+    .option('--retry-failed', 'sync only the boards whose last sync in the roster did not go through (failed, or never synced)');
   projectCommand(
     'watch',
     'sync, then sync again (only what changed) every time a file in the project is saved; Ctrl-C stops',
@@ -102,6 +108,23 @@ export function buildProgram(version: string): Command {
   )
     .addOption(runOption())
     .addOption(runSecondsOption());
+
+  withPort(
+    program
+      .command('label')
+      .description('name the board in the class\'s roster, e.g. "Table 3 · Ada"; the name is kept by the board\'s id')
+      .argument('<name>', 'the name'),
+  )
+    .option('--roster <file>', 'the roster file (default: mpysync-roster.json in this folder)')
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/roster.ts'), 'runLabel'));
+
+  program
+    .command('roster')
+    .description('the class: every board in the roster, its name, when it was last seen, and how its last sync went')
+    .option('--roster <file>', 'the roster file (default: mpysync-roster.json in this folder)')
+    .option('--json', JSON_HELP)
+    .action(action(() => import('./actions/roster.ts'), 'runRoster'));
 
   withPort(program.command('exec').description('run Python code on the board and print what it prints').argument('<code>', 'Python source'))
     .option('--timeout <seconds>', 'interrupt the code (Ctrl-C) when it is still running after this long (default: 60)', parseSeconds)
@@ -140,7 +163,7 @@ export function buildProgram(version: string): Command {
   program
     .command('virtual')
     .description('serve a virtual MicroPython 1.27 board (WebAssembly) on a pseudo-terminal until stopped')
-    .option('--json', 'print {"port", "pid"} as the first line')
+    .option('--json', 'print {"port", "pid", "id"} as the first line')
     .option('--persist <dir>', "keep the board's filesystem in this folder (loaded at start, saved after every command)")
     .option('--no-raw-paste', 'decline raw-paste, like firmware older than 1.14')
     .option(
@@ -161,6 +184,7 @@ export function buildProgram(version: string): Command {
         '(gc.mem_free() stays high; a soft reset frees it)',
       parseHeapSize,
     )
+    .option('--no-listed', 'a private board: not listed by `mpysync ports`, not found by --all')
     .addOption(new Option('--exit-with-parent', 'stop when the process that started this one ends').hideHelp())
     .action(action(() => import('./actions/virtual.ts'), 'runVirtual'));
 

@@ -11,7 +11,8 @@ export interface Finding {
   boards: string[];
 }
 
-export function groupFindings(reports: readonly BoardReport[]): Finding[] {
+/** `name` says each board as the reader knows it: the port for JSON, the roster's label for people. */
+export function groupFindings(reports: readonly BoardReport[], name: (r: BoardReport) => string = (r) => r.port): Finding[] {
   const found = new Map<string, Finding>();
   const add = (kind: Finding['kind'], text: string, board: string) => {
     const key = `${kind}\0${text}`;
@@ -21,10 +22,10 @@ export function groupFindings(reports: readonly BoardReport[]): Finding[] {
   };
   for (const r of reports) {
     for (const e of r.plan?.entries ?? []) {
-      if (e.action === 'refuse') add('refused', `${e.file}: ${e.firmwareError ? `${e.firmwareError} — ` : ''}${refusalText(e)}`, r.port);
+      if (e.action === 'refuse') add('refused', `${e.file}: ${e.firmwareError ? `${e.firmwareError} — ` : ''}${refusalText(e)}`, name(r));
     }
-    for (const s of r.substituted) add('substitute', `${s.file} → ${s.instead}: ${s.summary}`, r.port);
-    for (const p of r.problems) add('problem', p.message, r.port);
+    for (const s of r.substituted) add('substitute', `${s.file} → ${s.instead}: ${s.summary}`, name(r));
+    for (const p of r.problems) add('problem', p.message, name(r));
   }
   return [...found.values()];
 }

@@ -9,6 +9,8 @@ import { MpysyncError } from '../../protocol/errors.ts';
 import type { BoardFiles } from './board-fs.ts';
 
 const PARTIAL_SUFFIX = '.mpysync-partial';
+/** The board's id, kept beside its files (not one of them) so that a restarted board is the same board. */
+const ID_FILE = '.mpysync-board-id';
 
 export class PersistMirror {
   private mirrored: BoardFiles;
@@ -32,6 +34,8 @@ export class PersistMirror {
           if (stats.isDirectory()) {
             content.directories.push(path);
             walk(path);
+          } else if (!relative && name === ID_FILE) {
+            continue;
           } else if (name.endsWith(PARTIAL_SUFFIX)) {
             unlinkSync(join(dir, path));
           } else if (stats.isFile()) {
@@ -46,6 +50,16 @@ export class PersistMirror {
         cause: error,
       });
     }
+  }
+
+  /** The id this folder's board had before, or `fresh` kept as its id from now on. */
+  boardId(fresh: () => string): string {
+    const path = join(this.dir, ID_FILE);
+    const kept = existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
+    if (/^[0-9a-f]{16}$/.test(kept)) return kept;
+    const id = fresh();
+    writeFileSync(path, id + '\n');
+    return id;
   }
 
   /** Brings DIR in line with the board, touching only what changed. */

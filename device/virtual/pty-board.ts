@@ -8,6 +8,7 @@ import { MpysyncError } from '../../protocol/errors.ts';
 import { PacedPipe } from './link-pacer.ts';
 import { PersistMirror } from './persist.ts';
 import { nodeThreadBoard } from './node-thread-board.ts';
+import { newBoardId } from './board-id.ts';
 
 const SOCAT_READY_DEADLINE_MS = 5_000;
 const SOCAT_EXIT_DEADLINE_MS = 2_000;
@@ -33,6 +34,8 @@ export interface PtyBoardOptions {
   heapBytes?: number;
   /** With heapBytes: the heap starts in pieces of this size. */
   fragmentBytes?: number;
+  /** The board's id (16 hex digits); default: the --persist folder's, else a new one. */
+  uniqueId?: string;
   /** Told when the board was reset because a program could not be interrupted. */
   onHardReset?: () => void;
 }
@@ -40,6 +43,8 @@ export interface PtyBoardOptions {
 export interface PtyBoard {
   /** The pty path to open, e.g. /dev/pts/3. */
   readonly port: string;
+  /** What the probe reads as its `machine.unique_id()`. */
+  readonly id: string;
   /** Resolves with the reason when the board stops serving on its own (socat died, runtime failed). */
   readonly ended: Promise<string>;
   /** Kills socat and waits for it; the board stops serving. Harmless to call twice. */
@@ -62,7 +67,11 @@ export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyB
   const persisted = options.persist !== undefined ? PersistMirror.open(options.persist) : null;
   // MicroPython runs in a worker thread: a program that never ends blocks that thread, not this
   // one, which keeps relaying bytes, answers signals, and resets a stuck board (thread-board.ts).
-  const board = nodeThreadBoard({ rawPaste: options.rawPaste ?? true, heapBytes: options.heapBytes, fragmentBytes: options.fragmentBytes }, persisted?.content);
+  const uniqueId = options.uniqueId ?? persisted?.mirror.boardId(newBoardId) ?? newBoardId();
+  const board = nodeThreadBoard(
+    { rawPaste: options.rawPaste ?? true, heapBytes: options.heapBytes, fragmentBytes: options.fragmentBytes, uniqueId },
+    persisted?.content,
+  );
   await board.whenReady();
   if (persisted) board.onFilesChanged((files) => persisted.mirror.update(files));
   board.onHardReset(() => options.onHardReset?.());
@@ -108,7 +117,7 @@ export async function startPtyBoard(options: PtyBoardOptions = {}): Promise<PtyB
       clearTimeout(timer);
     }
   };
-  return { port, ended, stop };
+  return { port, id: uniqueId, ended, stop };
 }
 
 /**

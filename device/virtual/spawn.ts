@@ -21,11 +21,17 @@ export interface VirtualBoardOptions {
   heapBytes?: number;
   /** With heapBytes: the heap starts in pieces of this size (see `mpysync virtual --fragment`). */
   fragmentBytes?: number;
+  /** Listed like a plugged-in board (`mpysync ports`, `--all`); default false: a private board for one command. */
+  listed?: boolean;
+  /** Environment for the board process (e.g. `MPYSYNC_RUNTIME_DIR`, where listed boards are announced). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface VirtualBoardProcess {
   port: string;
   pid: number;
+  /** Its `machine.unique_id()` as the probe reads it. */
+  id: string;
   /** Kills the board process by its pid and waits for it to exit. Harmless to call twice. */
   stop(): Promise<void>;
 }
@@ -43,7 +49,8 @@ export async function startVirtualBoard(options: VirtualBoardOptions = {}): Prom
   if (options.baud !== undefined) args.push('--baud', String(options.baud));
   if (options.heapBytes !== undefined) args.push('--heap', String(options.heapBytes));
   if (options.fragmentBytes !== undefined) args.push('--fragment', String(options.fragmentBytes));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!options.listed) args.push('--no-listed');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
 
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
@@ -52,7 +59,7 @@ export async function startVirtualBoard(options: VirtualBoardOptions = {}): Prom
     else child.once('exit', () => resolve());
   });
 
-  const first = await new Promise<{ port: string; pid: number }>((resolve, reject) => {
+  const first = await new Promise<{ port: string; pid: number; id: string }>((resolve, reject) => {
     let stdout = '';
     let settled = false;
     const fail = (why: string) => {
@@ -71,7 +78,7 @@ export async function startVirtualBoard(options: VirtualBoardOptions = {}): Prom
       const newline = stdout.indexOf('\n');
       if (newline < 0 || settled) return;
       try {
-        const parsed = JSON.parse(stdout.slice(0, newline)) as { port: string; pid: number };
+        const parsed = JSON.parse(stdout.slice(0, newline)) as { port: string; pid: number; id: string };
         settled = true;
         clearTimeout(timer);
         resolve(parsed);
@@ -92,7 +99,7 @@ export async function startVirtualBoard(options: VirtualBoardOptions = {}): Prom
       clearTimeout(timer);
       running.delete(first.pid);
     })());
-  return { port: first.port, pid: first.pid, stop };
+  return { port: first.port, pid: first.pid, id: first.id, stop };
 }
 
 function killQuietly(pid: number, signal: NodeJS.Signals): void {

@@ -84,6 +84,15 @@ _mpysync_no_input()
 del _mpysync_no_input
 `;
 
+/**
+ * The port has no `machine` module (and `import machine` must keep failing, as student code would
+ * find on it), so the id lives in builtins, which outlive soft resets; the probe looks there next.
+ */
+function uniqueIdProgram(hex: string): string {
+  const bytes = hex.match(/[0-9a-f]{2}/gi) ?? [];
+  return `import builtins\nbuiltins._mpysync_unique_id = bytes([${bytes.map((b) => '0x' + b).join(', ')}])\ndel builtins\n`;
+}
+
 const MOUNT_FLASH = `
 def _mpysync_mount_flash():
     import vfs, os
@@ -180,6 +189,8 @@ export interface WasmBoardOptions {
   heapBytes?: number;
   /** With heapBytes: start with the heap in pieces of this size, as a program that ran leaves it. */
   fragmentBytes?: number;
+  /** The board's id (hex, 8 bytes as a chip's): what the probe reads where a board has `machine.unique_id()`. */
+  uniqueId?: string;
 }
 
 /** With a bounded heap, the raw REPL's line buffer is grown to this once, as raw-paste's buffer is fixed. */
@@ -242,6 +253,7 @@ export class WasmBoard {
     this.mp.FS.mkdir(BOARD_ROOT);
     this.mp.runPython(MOUNT_FLASH);
     this.mp.runPython(INPUT_FAILS_AT_ONCE);
+    if (options.uniqueId) this.mp.runPython(uniqueIdProgram(options.uniqueId));
     // The boot banner goes nowhere (the sink has no board yet): a real board booted long before
     // anyone opened its port.
     this.mp.replInit();

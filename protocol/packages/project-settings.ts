@@ -5,6 +5,10 @@
 import { MpysyncError } from '../errors.ts';
 
 export const PROJECT_FILE = 'mpysync.json';
+/** The class's roster (device/roster.ts): which board is whose, and how its last sync went. */
+export const ROSTER_FILE = 'mpysync-roster.json';
+/** mpysync's own files at a project's top: read on the host, never sent. */
+export const isHostOnlyFile = (relative: string) => relative === PROJECT_FILE || relative === ROSTER_FILE;
 
 export interface ProjectSettings {
   packages: string[];

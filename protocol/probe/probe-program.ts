@@ -3,6 +3,8 @@
  * micro:bit: no os.stat, no statvfs, 7 KB of heap) to today, so it uses only what 1.9 has and
  * guards everything else. Each line is `key=<repr(value)>`. It deletes its own names at the end:
  * globals live on in the raw REPL, and a 7 KB heap has no room for leftovers.
+ * `uid` is `machine.unique_id()` in hex (the virtual board, whose port has no `machine`, keeps
+ * an id of its own as a builtin name: device/virtual/wasm-board.ts).
  */
 export const PROBE_SNIPPET = `import sys
 try:
@@ -59,5 +61,14 @@ try:
 except Exception:
  _p('raw8',False)
 _p('conin',sys.platform=='microbit' and _h('microbit','uart') and _h('micropython','kbd_intr'))
-del _p,_i,_b,_n,_c,_s,_h
+_u=None
+try:
+ _u=__import__('machine').unique_id()
+except Exception:
+ try:
+  _u=_mpysync_unique_id
+ except NameError:
+  pass
+_p('uid',''.join('%02x'%x for x in _u) if _u else None)
+del _p,_i,_b,_n,_c,_s,_h,_u
 `;

@@ -20,6 +20,8 @@ export interface BoardProbe {
   smallIntBits: number;
   fs: { cwd: string | null; total: number | null; free: number | null; blockSize: number | null; dirs: boolean; rename: boolean; stat: boolean };
   memFree: number | null;
+  /** `machine.unique_id()` in hex (the chip's serial: on rp2 also its USB serial number), or null where the firmware has none. */
+  uniqueId: string | null;
   features: {
     hashlib: boolean;
     binascii: boolean;
@@ -93,6 +95,7 @@ export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe 
       stat: need('stat') === true,
     },
     memFree: num(need('memfree')),
+    uniqueId: str(fields.get('uid') ?? null),
     features: {
       hashlib: need('hashlib') === true,
       binascii: need('binascii') === true,

@@ -87,6 +87,11 @@ export interface SyncReport extends SyncOutcome {
   firmware: string | null;
   abi: string | null;
   board: BoardProbe | null;
+  /**
+   * Which board this is, whatever port it is on: its `machine.unique_id()` in hex where the firmware
+   * has one (the CLI falls back to the USB serial number), else null.
+   */
+  id: string | null;
   /** The packages sent with the project's files (its `mpysync.json`), with their versions and files. */
   packages: ResolvedPackage[];
   plan: Plan | null;
@@ -227,8 +232,13 @@ function placeUnderDest(dest: string, target: string, packageFiles: LocalFile[],
 }
 
 /** How a report names the board it is of. */
-export function boardIdentity(probe: BoardProbe): Pick<SyncReport, 'board' | 'firmware' | 'abi'> {
-  return { board: probe, firmware: `${probe.implementation.name} ${probe.implementation.version}`, abi: probe.mpy ? probe.mpy.label : 'no .mpy' };
+export function boardIdentity(probe: BoardProbe): Pick<SyncReport, 'board' | 'firmware' | 'abi' | 'id'> {
+  return {
+    board: probe,
+    firmware: `${probe.implementation.name} ${probe.implementation.version}`,
+    abi: probe.mpy ? probe.mpy.label : 'no .mpy',
+    id: probe.uniqueId,
+  };
 }
 
 export function emptyReport(): SyncReport {
@@ -245,6 +255,7 @@ export function emptyReport(): SyncReport {
     firmware: null,
     abi: null,
     board: null,
+    id: null,
     packages: [],
     plan: null,
     ...emptyOutcome(),

@@ -11,6 +11,7 @@ export function fakeProbe(mpy: number | null, overrides: Partial<BoardProbe> = {
     smallIntBits: 31,
     fs: { cwd: '/', total: 1_000_000, free: 900_000, blockSize: 4096, dirs: mpy !== null, rename: true, stat: true },
     memFree: 100_000,
+    uniqueId: null,
     features: { hashlib: true, binascii: true, deflate: true, rawPaste: true, rawBytesLiterals: true, consoleInput: false, compile: mpy !== null },
     ...overrides,
   };

@@ -3,7 +3,7 @@
  * `view` (immutable data) and raise events; ui/main.ts turns those events into calls here.
  */
 import { DEFAULT_INDEX } from '../../protocol/packages/package-ref.ts';
-import { PROJECT_FILE, readProjectSettings } from '../../protocol/packages/project-settings.ts';
+import { isHostOnlyFile, PROJECT_FILE, readProjectSettings } from '../../protocol/packages/project-settings.ts';
 import type { LocalFile } from '../../protocol/plan/plan.ts';
 import { BoardController, type OpenedLink, type SyncSettings } from './board-controller.ts';
 import type { FolderContents } from './folder-reader.ts';
@@ -154,7 +154,7 @@ export class AppStore {
         this.notify((error as Error).message);
       }
     }
-    this.files = contents.files.filter((f) => f !== settingsFile);
+    this.files = contents.files.filter((f) => !isHostOnlyFile(f.relative));
     this.view.update((v) => ({
       ...v,
       project: {

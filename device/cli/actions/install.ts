@@ -27,7 +27,7 @@ export async function runInstall(specs: string[], opts: InstallCliOptions): Prom
     process.exitCode = EXIT_USAGE;
     return;
   }
-  const ports = await resolvePorts(opts);
+  const ports = (await resolvePorts(opts))?.ports;
   if (!ports) {
     process.exitCode = EXIT_USAGE;
     return;

@@ -3,14 +3,15 @@ import { listPorts, type PortInfo } from '../../ports.ts';
 import { colours as c, printJson, table } from '../output.ts';
 
 export function portsTable(ports: readonly PortInfo[]): string {
-  if (ports.length === 0) return 'no serial ports found. Plug a board in, or try `mpysync virtual`.';
-  const rows = [['PORT', 'VID:PID', 'LIKELY BOARD', 'MANUFACTURER / PRODUCT'].map((h) => c.bold(h))];
+  if (ports.length === 0) return 'no serial ports found. Plug a board in, or start one with `mpysync virtual`.';
+  const rows = [['PORT', 'VID:PID', 'LIKELY BOARD', 'SERIAL / ID', 'MANUFACTURER / PRODUCT'].map((h) => c.bold(h))];
   for (const port of ports) {
     const board = port.identity.board ?? '-';
     rows.push([
       port.path,
       formatUsbId(port.vid, port.pid) || '-',
       port.identity.likelyMicroPython ? c.green(board) : c.dim(board),
+      port.id ?? port.serialNumber ?? '-',
       [port.manufacturer, port.product].filter(Boolean).join(' / ') || '-',
     ]);
   }

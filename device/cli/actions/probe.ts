@@ -13,6 +13,7 @@ export function describeProbe(port: string, p: BoardProbe): string {
     `${c.bold(port)}`,
     `  firmware   ${p.implementation.name} ${p.implementation.version}${p.implementation.build ? ` (${p.implementation.build})` : ''}`,
     `  machine    ${p.implementation.machine ?? 'unknown'} · sys.platform ${p.platform}`,
+    `  id         ${p.uniqueId ?? c.dim('none (no machine.unique_id())')}`,
     `  ABI        ${abi}`,
     `  small ints ${p.smallIntBits} bits`,
     `  storage    ${formatBytes(p.fs.free)} free of ${formatBytes(p.fs.total)}${p.fs.dirs ? '' : ' (flat: no folders)'}`,

@@ -8,9 +8,11 @@ import type { RunReport } from '../../../protocol/session/run-main.ts';
 import { CommandCache } from '../../../protocol/transfer/index.ts';
 import { diskFirmwareModules } from '../../host-cache.ts';
 import { hostCompiler } from '../../host-compiler.ts';
-import { listPorts } from '../../ports.ts';
+import { listPorts, type PortInfo } from '../../ports.ts';
+import { Roster, rosterPath } from '../../roster.ts';
+import { boardName, lastSyncWentThrough, withName } from '../board-names.ts';
 import { readProject, type Project } from '../../project-files.ts';
-import { syncOneBoard, type BoardReport } from '../../sync-runner.ts';
+import { syncOneBoard, type BoardReport, type SyncOptions } from '../../sync-runner.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c, formatBytes, printJson, table } from '../output.ts';
 import { confirmRemoval, FEW_FILES } from '../confirm.ts';
@@ -24,32 +26,66 @@ export const runSync = (dir: string, opts: SyncCliOptions) => run(dir, opts, fal
 
 async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<void> {
   const project = await readProjectOrSay(dir);
-  const ports = project && (await resolvePorts(opts));
-  if (!project || !ports) {
+  const roster = project && openRosterOrSay(project, opts);
+  if (project && roster && opts.watchPorts) {
+    const { watchPorts } = await import('../watch-ports.ts');
+    const reports = await watchPorts(project, opts, roster);
+    if (!(await writeReport(opts, reports, project))) return;
+    // JSON lines throughout: a line per board as it finished, then the summary on one line.
+    if (opts.json) process.stdout.write(JSON.stringify(reportsJson(reports, false)) + '\n');
+    else process.stdout.write(describeReports(reports, false, false));
+    process.exitCode = exitCodeOf(reports);
+    return;
+  }
+  const listing = roster ? await resolvePorts(opts) : null;
+  if (!project || !roster || !listing) {
     process.exitCode = EXIT_USAGE;
     return;
   }
+  const { ports } = listing;
   if (!dryRun && opts.delete && !(await deletionsAgreed(project, ports, opts))) {
     process.stderr.write('mpysync: nothing was synced\n');
     process.exitCode = EXIT_SOME_FAILED;
     return;
   }
-  const reports = await syncRound(project, ports, opts, dryRun, new CommandCache(), !opts.json);
-  if (opts.report) {
-    const { classReportHtml } = await import('../class-report.ts');
-    try {
-      writeFileSync(opts.report, classReportHtml(reports, new Date(), basename(project.root)));
-      if (!opts.json) process.stderr.write(`mpysync: the class report is in ${opts.report}\n`);
-    } catch (error) {
-      // The boards are synced all the same; only the page could not be written.
-      process.stderr.write(`mpysync: cannot write the report to ${opts.report}: ${(error as Error).message}\n`);
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
+  const all = await syncRound(project, ports, opts, dryRun, new CommandCache(), !opts.json, { roster, ports: listing.known });
+  const reports = all.filter((r) => !r.passedOver);
+  const passedOver = all.filter((r) => r.passedOver);
+  if (passedOver.length && !opts.json) {
+    process.stderr.write(`mpysync: --retry-failed left ${passedOver.length} board(s) whose last sync went through: ${passedOver.map(boardName).join(', ')}\n`);
   }
-  if (opts.json) printJson(reportsJson(reports, dryRun));
-  else process.stdout.write(describeReports(reports, dryRun));
+  if (!(await writeReport(opts, reports, project))) return;
+  if (opts.json)
+    printJson({ ...reportsJson(reports, dryRun), ...(opts.retryFailed ? { passedOver: passedOver.map(({ port, id, label }) => ({ port, id, label })) } : {}) });
+  else if (reports.length || !passedOver.length) process.stdout.write(describeReports(reports, dryRun));
   process.exitCode = exitCodeOf(reports);
+}
+
+/** The class's roster, or null once what is wrong with it is said (exit code 2). */
+function openRosterOrSay(project: Project, opts: SyncCliOptions): Roster | null {
+  const roster = new Roster(rosterPath(project.root, opts.roster));
+  try {
+    roster.read();
+    return roster;
+  } catch (error) {
+    process.stderr.write(`mpysync: ${(error as Error).message}\n`);
+    return null;
+  }
+}
+
+/** `--report FILE.html`; false once a page that cannot be written is said (the boards are synced all the same). */
+async function writeReport(opts: SyncCliOptions, reports: BoardReport[], project: Project): Promise<boolean> {
+  if (!opts.report) return true;
+  const { classReportHtml } = await import('../class-report.ts');
+  try {
+    writeFileSync(opts.report, classReportHtml(reports, new Date(), basename(project.root)));
+    if (!opts.json) process.stderr.write(`mpysync: the class report is in ${opts.report}\n`);
+    return true;
+  } catch (error) {
+    process.stderr.write(`mpysync: cannot write the report to ${opts.report}: ${(error as Error).message}\n`);
+    process.exitCode = EXIT_USAGE;
+    return false;
+  }
 }
 
 export interface SyncCliOptions {
@@ -64,6 +100,12 @@ export interface SyncCliOptions {
   yes?: boolean;
   /** Write the class's result as one static HTML page here. */
   report?: string;
+  /** The class's roster (default: mpysync-roster.json at the project's top). */
+  roster?: string;
+  /** Keep running: sync every MicroPython-looking port as it appears, until SIGINT or SIGTERM. */
+  watchPorts?: boolean;
+  /** Leave the boards whose last sync in the roster went through. */
+  retryFailed?: boolean;
 }
 
 /** The project, or null once its problem is said (a folder that is not there, not readable). */
@@ -76,11 +118,15 @@ export async function readProjectOrSay(dir: string): Promise<Project | null> {
   }
 }
 
-/** The ports to sync (each named once, or every MicroPython-looking one with --all), or null once the reason is said. */
-export async function resolvePorts(opts: SyncCliOptions): Promise<string[] | null> {
-  if (!opts.all) return unique(opts.port?.length ? opts.port : ['auto']);
-  const ports = (await listPorts()).filter((p) => p.identity.likelyMicroPython).map((p) => p.path);
-  if (ports.length) return ports;
+/**
+ * The ports to sync (each named once; with --all every MicroPython-looking one, and those named),
+ * with the listing when it was read; or null once the reason is said.
+ */
+export async function resolvePorts(opts: SyncCliOptions): Promise<{ ports: string[]; known: PortInfo[] } | null> {
+  if (!opts.all) return { ports: unique(opts.port?.length ? opts.port : ['auto']), known: [] };
+  const known = await listPorts();
+  const ports = [...new Set([...known.filter((p) => p.identity.likelyMicroPython).map((p) => p.path), ...(opts.port ?? [])])];
+  if (ports.length) return { ports, known };
   process.stderr.write('mpysync: --all found no MicroPython-looking port (mpysync ports lists what is plugged in)\n');
   return null;
 }
@@ -93,35 +139,65 @@ export async function syncRound(
   dryRun: boolean,
   commandCache: CommandCache,
   showProgress: boolean,
+  names: { roster: Roster | null; ports: PortInfo[] } = { roster: null, ports: [] },
 ): Promise<BoardReport[]> {
-  const dest = opts.dest === undefined ? '' : opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
   const progress: ProgressView | null = dryRun || !showProgress ? null : await progressFor(ports);
-  // The project's mpysync.json packages: fetched once for every board (package-fetch.ts).
-  const packages = project.packages?.length ? { specs: project.packages, index: project.index ?? DEFAULT_INDEX, fetch: cachedFetch().fetch } : undefined;
   const reports = await Promise.all(
     ports.map((port, i) =>
       syncOneBoard(
         port,
         project,
-        {
-          dest,
-          deleteExtraneous: opts.delete ?? false,
-          dryRun,
-          // Boards synced together get the same commands: compressed once for the class.
-          commandCache,
-          compiler: hostCompiler,
-          firmwareModules: diskFirmwareModules(),
-          run: opts.run ? { seconds: opts.runSeconds ?? 3 } : undefined,
-          compile: opts.compile ?? false,
-          packages,
-          notice: (m) => progress?.log(m) ?? process.stderr.write(`mpysync: ${m}\n`),
-        },
+        boardSyncOptions(project, opts, dryRun, commandCache, port, names, (m) => progress?.log(m) ?? say(m)),
         (event) => progress?.update(i, event),
-      ),
+      ).then((report) => named(report, opts, dryRun, names)),
     ),
   );
   progress?.stop();
   return reports;
+}
+
+const say = (message: string) => process.stderr.write(`mpysync: ${message}\n`);
+
+/** What each board's sync is asked to do, from the command line. */
+export function boardSyncOptions(
+  project: Project,
+  opts: SyncCliOptions,
+  dryRun: boolean,
+  commandCache: CommandCache,
+  port: string,
+  names: { roster: Roster | null; ports: PortInfo[] },
+  notice: (message: string) => void,
+): SyncOptions {
+  const dest = opts.dest === undefined ? '' : opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
+  // The project's mpysync.json packages: fetched once for every board (package-fetch.ts).
+  const packages = project.packages?.length ? { specs: project.packages, index: project.index ?? DEFAULT_INDEX, fetch: cachedFetch().fetch } : undefined;
+  return {
+    dest,
+    deleteExtraneous: opts.delete ?? false,
+    dryRun,
+    // Boards synced together get the same commands: compressed once for the class.
+    commandCache,
+    compiler: hostCompiler,
+    firmwareModules: diskFirmwareModules(),
+    run: opts.run ? { seconds: opts.runSeconds ?? 3 } : undefined,
+    compile: opts.compile ?? false,
+    packages,
+    passOver: opts.retryFailed && names.roster ? lastSyncWentThrough(names.roster, names.ports, port) : undefined,
+    notice,
+  };
+}
+
+/** The board's id and label; a finished sync is the board's last in the roster. */
+export function named(report: BoardReport, opts: SyncCliOptions, dryRun: boolean, names: { roster: Roster | null; ports: PortInfo[] }): BoardReport {
+  const done = withName(report, names.roster, names.ports);
+  if (!dryRun && !done.passedOver && names.roster) {
+    try {
+      names.roster.recordSync(done, new Date());
+    } catch (error) {
+      say(`${(error as Error).message}; the boards are synced all the same`);
+    }
+  }
+  return done;
 }
 
 export function reportsJson(reports: BoardReport[], dryRun: boolean) {
@@ -129,6 +205,8 @@ export function reportsJson(reports: BoardReport[], dryRun: boolean) {
     ? {
         boards: reports.map((r) => ({
           port: r.port,
+          id: r.id,
+          label: r.label,
           status: r.status,
           problems: r.problems,
           error: r.error,
@@ -142,11 +220,12 @@ export function reportsJson(reports: BoardReport[], dryRun: boolean) {
     : { boards: reports.map(jsonReport), findings: groupFindings(reports) };
 }
 
-export function describeReports(reports: BoardReport[], dryRun: boolean): string {
+/** Each board's plan (not when `perBoard` is false: a live grid showed them), what will not work, and a row per board. */
+export function describeReports(reports: BoardReport[], dryRun: boolean, perBoard = true): string {
   // Several boards: each explanation once, with the boards it applies to, after the boards' plans.
   const grouped = reports.length > 1;
-  let text = reports.map((r) => describeBoard(r, dryRun, grouped) + '\n').join('');
-  if (grouped) text += describeFindings(groupFindings(reports), reports.length);
+  let text = perBoard ? reports.map((r) => describeBoard(r, dryRun, grouped) + '\n').join('') : '';
+  if (grouped) text += describeFindings(groupFindings(reports, boardName), reports.length);
   if (reports.length > 1 || !dryRun) text += '\n' + summaryTable(reports) + '\n';
   return text;
 }
@@ -185,7 +264,7 @@ export function jsonReport(r: BoardReport) {
 }
 
 export function describeBoard(r: BoardReport, dryRun: boolean, grouped: boolean): string {
-  const lines = [`${c.bold(r.port)}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
+  const lines = [`${c.bold(boardName(r))}  ${r.firmware ?? ''}  ${r.abi ? `ABI ${r.abi}` : ''}`];
   for (const p of r.packages) {
     lines.push(`  ${c.cyan('package')} ${p.name} ${p.version}${p.neededBy ? c.dim(` (needed by ${p.neededBy})`) : ''}: ${p.files.join(', ') || 'no files'}`);
   }
@@ -254,7 +333,7 @@ function summaryTable(reports: BoardReport[]): string {
   const rows = [['board', 'firmware', 'ABI', 'uploaded', 'unchanged', 'refused', 'time', 'result'].map((h) => c.bold(h))];
   for (const r of reports) {
     rows.push([
-      r.port,
+      boardName(r),
       r.firmware ?? '?',
       r.abi ?? '?',
       String(r.uploaded.length),
@@ -268,7 +347,7 @@ function summaryTable(reports: BoardReport[]): string {
 }
 
 /** The board's status in a word, with what made it so. */
-function resultText(r: BoardReport): string {
+export function resultText(r: BoardReport): string {
   if (r.status === 'ok') return c.green('ok');
   if (r.status === 'failed') return c.red(r.error ?? `failed: ${r.failed.length} file(s) did not arrive`);
   const count = (kind: string) => r.problems.filter((p) => p.kind === kind).length;

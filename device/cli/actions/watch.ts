@@ -25,7 +25,7 @@ export async function runWatch(dir: string, opts: SyncCliOptions): Promise<void>
     process.exitCode = EXIT_USAGE;
     return;
   }
-  const named = await resolvePorts(opts);
+  const named = (await resolvePorts(opts))?.ports;
   if (!named) {
     process.exitCode = EXIT_USAGE;
     return;

@@ -1,0 +1,36 @@
+/** How the CLI names a board: by the roster's label where it has one, its id where not, else its port. */
+import type { BoardProbe } from '../../protocol/probe/probe.ts';
+import type { PortInfo } from '../ports.ts';
+import type { Roster } from '../roster.ts';
+import type { BoardReport } from '../sync-runner.ts';
+
+/** The report with its id (the port's USB serial number where the firmware told none) and its roster label. */
+export function withName(report: BoardReport, roster: Roster | null, ports: readonly PortInfo[]): BoardReport {
+  const id = report.id ?? usbSerial(report.port, ports);
+  let label: string | null = null;
+  try {
+    label = roster?.label(id) ?? null;
+  } catch {
+    // A roster damaged since the start was said then; the sync's result stands without a name.
+  }
+  return { ...report, id, label };
+}
+
+function usbSerial(port: string, ports: readonly PortInfo[]): string | null {
+  const found = ports.find((p) => p.path === port);
+  return found?.id ?? found?.serialNumber ?? null;
+}
+
+/** "Table 3 · Ada (/dev/ttyACM0)", or the port alone. */
+export function boardName(r: Pick<BoardReport, 'label' | 'port'>): string {
+  return r.label ? `${r.label} (${r.port})` : r.port;
+}
+
+/** `--retry-failed`: a board whose last sync went through (ok, or problems in the code itself) is left as it is. */
+export function lastSyncWentThrough(roster: Roster, ports: readonly PortInfo[], port: string) {
+  return (probe: BoardProbe): boolean => {
+    const id = probe.uniqueId ?? usbSerial(port, ports);
+    const status = id === null ? undefined : roster.read().boards[id]?.last?.status;
+    return status === 'ok' || status === 'problems';
+  };
+}

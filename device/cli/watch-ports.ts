@@ -1,0 +1,104 @@
+/**
+ * `sync DIR --watch-ports`: keeps running, and syncs every MicroPython-looking port once as it
+ * appears (and each `--port` path when it exists), many at a time, until SIGINT or SIGTERM. A board
+ * unplugged mid-sync fails on its own without touching the others; plugged back, it is a new
+ * appearance and is synced again. The listing is polled: serialport has no hot-plug events, and
+ * a poll also sees virtual boards come and go (virtual/registry.ts).
+ */
+import { existsSync } from 'node:fs';
+import { CommandCache } from '../../protocol/transfer/index.ts';
+import { listPorts, type PortInfo } from '../ports.ts';
+import type { Project } from '../project-files.ts';
+import type { Roster } from '../roster.ts';
+import { emptyReport } from '../../protocol/session/sync-board.ts';
+import { syncOneBoard, type BoardReport } from '../sync-runner.ts';
+import { boardSyncOptions, jsonReport, named, resultText, type SyncCliOptions } from './actions/sync.ts';
+import { BoardGrid } from './board-grid.ts';
+
+const POLL_MS = 500;
+
+export async function watchPorts(project: Project, opts: SyncCliOptions, roster: Roster): Promise<BoardReport[]> {
+  const watchedPaths = (opts.port ?? []).filter((p) => p !== 'auto' && p !== 'virtual');
+  const grid = new BoardGrid(process.stderr, process.stderr.isTTY === true && !opts.json);
+  const commandCache = new CommandCache();
+  const results: BoardReport[] = [];
+  const syncing = new Map<string, { port: string; done: Promise<void> }>();
+  // Ports seen and synced (or syncing): a port is synced again only after it has gone away.
+  const present = new Set<string>();
+  let known: PortInfo[] = [];
+  let appearances = 0;
+
+  const stop = stopSignals();
+  grid.log(`watching for boards${watchedPaths.length ? ` (and ${watchedPaths.join(', ')})` : ''}; plug them in. Ctrl-C stops and prints the summary.`);
+
+  const start = (port: string) => {
+    const key = `${port}#${++appearances}`;
+    present.add(port);
+    grid.add(key, port);
+    const names = { roster, ports: known };
+    const done = syncOneBoard(
+      port,
+      project,
+      boardSyncOptions(project, opts, false, commandCache, port, names, (m) => grid.log(m)),
+      (event) => grid.event(key, event),
+    ).then((raw) => {
+      const report = named(raw, opts, false, names);
+      syncing.delete(key);
+      if (report.passedOver) {
+        grid.finish(key, report, 'left as it is: its last sync went through (--retry-failed)');
+        return;
+      }
+      results.push(report);
+      grid.finish(key, report, resultText(report));
+      if (opts.json) process.stdout.write(JSON.stringify(jsonReport(report)) + '\n');
+      // Gone while it synced (unplugged): back again is a new board to sync.
+      if (!known.some((p) => p.path === port) && !existsSync(port)) present.delete(port);
+    });
+    syncing.set(key, { port, done });
+  };
+
+  while (!stop.requested) {
+    known = await listPorts().catch(() => known);
+    const now = new Set([...known.filter((p) => p.identity.likelyMicroPython).map((p) => p.path), ...watchedPaths.filter((p) => existsSync(p))]);
+    for (const port of present) if (!now.has(port) && ![...syncing.values()].some((s) => s.port === port)) present.delete(port);
+    for (const port of now) if (!present.has(port)) start(port);
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, POLL_MS)), stop.first]);
+  }
+
+  if (syncing.size) {
+    grid.log(`waiting for ${syncing.size} board(s) still syncing; Ctrl-C again stops at once`);
+    await Promise.race([Promise.all([...syncing.values()].map((s) => s.done)), stop.second]);
+    for (const { port } of syncing.values()) {
+      const report = { ...emptyReport(), port, label: null, error: 'stopped by Ctrl-C before its sync finished', errorCode: 'interrupted' };
+      results.push(report);
+    }
+  }
+  grid.stop();
+  stop.dispose();
+  return results;
+}
+
+/** SIGINT or SIGTERM asks to stop (`first`); a second one asks to stop now (`second`). */
+function stopSignals() {
+  let count = 0;
+  let first: () => void = () => {};
+  let second: () => void = () => {};
+  const state = {
+    requested: false,
+    first: new Promise<void>((resolve) => (first = resolve)),
+    second: new Promise<void>((resolve) => (second = resolve)),
+    dispose: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+  const on = () => {
+    count++;
+    state.requested = true;
+    if (count === 1) first();
+    else second();
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return state;
+}
