@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --no-microbit] [-- --startup-only]`: the installed package's start-up
+ * `npm run bench [-- --json] [-- --no-microbit] [-- --startup-only] [-- --class-only]`: the installed package's start-up
  * (bench/startup.ts), then syncs the benchmark project (bench/project.ts) to fresh virtual boards
  * (MicroPython 1.27, WebAssembly, behind a pty) and to the micro:bit in qemu, prints a table, and
  * writes every number to bench-results/latest.json.
@@ -14,6 +14,8 @@ import { measureSync, type FeatureOverride, type Measurement } from './measure.t
 import { BENCH_SEED, generateBenchProject, type BenchFile } from './project.ts';
 import { measurePageSync } from './page.ts';
 import { measureStartup } from './startup.ts';
+import { measureClassroom, type ClassroomFigures } from './classroom.ts';
+import { cliEntry } from '../device/package-info.ts';
 
 interface Row extends Measurement {
   scenario: string;
@@ -29,6 +31,10 @@ const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
 const withMicrobit = !args.has('--no-microbit');
 const startupOnly = args.has('--startup-only');
+const classOnly = args.has('--class-only');
+/** A class, as issue 13 sizes it: 30 boards, each behind a 115200-baud bridge, a lesson's project. */
+const CLASS_BOARDS = 30;
+const LESSON = generateBenchProject(BENCH_SEED, { files: 12, bytes: 48 * 1024 });
 /** Runs of each start-up figure (its median is reported). */
 const STARTUP_RUNS = 9;
 const log = (line: string) => (json ? process.stderr : process.stdout).write(line + '\n');
@@ -127,6 +133,10 @@ async function main(): Promise<void> {
     unchangedResyncWallMs: target(startup.unchangedResync.bin.medianMs, 500),
   };
   if (startupOnly) return report({ startup, targets: startupTargets });
+  if (classOnly) {
+    const classroom = await measureClassroom(cliEntry(), LESSON, CLASS_BOARDS, CLASSROOM_BAUD, log);
+    return report({ classroom, targets: classTargets(classroom) });
+  }
 
   log('');
   log(header());
@@ -163,6 +173,9 @@ async function main(): Promise<void> {
   // at 115200 baud, the link is the bottleneck, as for boards behind USB-serial bridges.
   const parallel = await fourAtOnce('virtual 1.27', {}, 'A', 'B');
   const parallelPaced = await fourAtOnce(PACED, { baud: CLASSROOM_BAUD }, 'C', 'D');
+
+  log('');
+  const classroom = await measureClassroom(cliEntry(), LESSON, CLASS_BOARDS, CLASSROOM_BAUD, log);
 
   let microbit: { files: number; bytes: number } | null = null;
   const microbitErrors: string[] = [];
@@ -201,6 +214,7 @@ async function main(): Promise<void> {
     unchangedRoundTrips: target(Math.max(...rows.filter((r) => r.scenario === 'unchanged re-sync').map((r) => r.roundTrips)), 3),
     parallelSlowdown: target(round(parallel.wallMs / parallel.aloneMs), 1.5),
     parallelSlowdownPaced: target(round(parallelPaced.wallMs / parallelPaced.aloneMs), 1.5),
+    ...classTargets(classroom),
   };
   report({
     project: { seed: BENCH_SEED, files: project.length, bytes: sum(project), binaryBytes: sum(binary), textBytes: sum(text) },
@@ -208,6 +222,7 @@ async function main(): Promise<void> {
     page: { ...pageSync, cliMs: cliFresh.ms, cliBytesPerSecond: cliRate },
     parallel: { boards: 4, ...parallel },
     parallelPaced: { boards: 4, baud: CLASSROOM_BAUD, ...parallelPaced },
+    classroom,
     microbit: microbit && { ...microbit, errors: microbitErrors },
     startup,
     targets: { ...startupTargets, ...targets },
@@ -256,6 +271,11 @@ async function fourAtOnce(board: string, options: VirtualBoardOptions, aloneMark
     `${board}: 4 boards at once ${wallMs} ms wall; one board alone ${alone.ms} ms${lineMs ? ` (its ${alone.wireBytesSent} B at ${options.baud} baud: ${lineMs} ms)` : ''}; ${(wallMs / alone.ms).toFixed(2)}×`,
   );
   return { wallMs, aloneMs: alone.ms, ...(lineMs !== null ? { aloneLineMs: lineMs } : {}) };
+}
+
+/** Issue 13's target: 30 boards at 115200 baud within 1.5× one board's time, fresh and unchanged. */
+function classTargets(c: ClassroomFigures) {
+  return { classFresh: target(c.fresh.ratio, 1.5), classUnchanged: target(c.unchanged.ratio, 1.5) };
 }
 
 function target(value: number, limit: number) {

@@ -32,6 +32,11 @@ export interface UiEvents {
   /** Asked and answered yes already (the component confirms). */
   'mps-file-delete': { id: string; path: string };
   'mps-copy-log': undefined;
+  /** Show this board's card under the overview. */
+  'mps-select': { id: string };
+  /** The name typed for a board ('' takes its name away). */
+  'mps-rename': { id: string; name: string };
+  'mps-auto-sync': { on: boolean };
 }
 
 export type UiEventName = keyof UiEvents;

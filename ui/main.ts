@@ -3,7 +3,8 @@ import './theme.css';
 import './components/app.ts';
 import type { MpysyncApp } from './components/app.ts';
 import { listen } from './events.ts';
-import { connectSupport, openVirtualBoard, pickSerialPort } from './state/connectors.ts';
+import { grantedSerialPorts, onGrantedPortConnected, requestSerialPort } from '../device/transport/index.ts';
+import { connectSupport, openVirtualBoard, portLink } from './state/connectors.ts';
 import { AppStore } from './state/app-store.ts';
 import { readDataTransfer, readDirectoryHandle, readInputFiles, type DirectoryHandleLike, type FolderContents } from './state/folder-reader.ts';
 import { logAsText } from './state/log-text.ts';
@@ -17,13 +18,19 @@ let directoryHandle: DirectoryHandleLike | null = null;
 
 listen(app, 'mps-connect-serial', () => {
   // The port picker must open inside the click; the board is added once a port is chosen.
-  pickSerialPort().then(
-    (openLink) => store.addBoard('serial', 'Serial board', openLink),
+  requestSerialPort().then(
+    (port) => store.addBoard('serial', 'Serial board', portLink(port), { port }),
     (error: Error) => {
       if (error.name !== 'AbortError') store.notify(error.message);
     },
   );
 });
+
+// Ports this page was allowed before (a school's policy grants them too) connect without a picker.
+void grantedSerialPorts().then((ports) => {
+  for (const port of ports) void store.addBoard('serial', 'Serial board', portLink(port), { port });
+});
+onGrantedPortConnected((port) => void store.addBoard('serial', 'Serial board', portLink(port), { port, plugged: true }));
 
 listen(app, 'mps-connect-virtual', () => {
   const label = store.nextVirtualLabel();
@@ -59,6 +66,9 @@ listen(app, 'mps-folder-drop', ({ items }) => {
   loadFolder(() => reading, false);
 });
 
+listen(app, 'mps-select', ({ id }) => store.select(id));
+listen(app, 'mps-rename', ({ id, name }) => store.rename(id, name));
+listen(app, 'mps-auto-sync', ({ on }) => store.setAutoSync(on));
 listen(app, 'mps-sync', ({ id }) => void store.sync(id));
 listen(app, 'mps-sync-all', () => void store.syncAll());
 listen(app, 'mps-disconnect', ({ id }) => void store.disconnect(id));

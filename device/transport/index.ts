@@ -4,4 +4,12 @@
  */
 export type { Transport } from '../../protocol/transport.ts';
 export { webSerialTransport, webSerialLabel, type SerialPortLike, type WebSerialOptions } from './web-serial.ts';
-export { requestSerialPort, pickSerialBackend, type SerialBackend, type SerialPortRequestFilter, type NavigatorLike } from './request-port.ts';
+export {
+  requestSerialPort,
+  grantedSerialPorts,
+  onGrantedPortConnected,
+  pickSerialBackend,
+  type SerialBackend,
+  type SerialPortRequestFilter,
+  type NavigatorLike,
+} from './request-port.ts';

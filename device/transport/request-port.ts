@@ -14,6 +14,8 @@ export interface SerialPortRequestFilter {
 
 interface SerialLike {
   requestPort(options?: { filters?: SerialPortRequestFilter[] }): Promise<unknown>;
+  getPorts?(): Promise<unknown[]>;
+  addEventListener?(type: 'connect', listener: (event: { target: unknown }) => void): void;
 }
 
 /** What the page's `navigator` may offer; a parameter so tests can hand in a fake. */
@@ -62,4 +64,28 @@ function describeRequestFailure(backend: SerialBackend, error: unknown): Mpysync
   return new MpysyncError('port-request-failed', `Could not get a serial port: ${(error as Error)?.message ?? String(error)}`, {
     cause: error,
   });
+}
+
+/** The ports this page was granted before (no picker): `getPorts()`; none where the browser cannot say. */
+export async function grantedSerialPorts(nav: NavigatorLike | undefined = (globalThis as { navigator?: NavigatorLike }).navigator): Promise<SerialPortLike[]> {
+  const backend = pickSerialBackend(nav);
+  const serial = backend === 'web-serial' ? nav!.serial! : backend === 'web-usb-polyfill' ? (webUsbSerial as unknown as SerialLike) : null;
+  try {
+    return ((await serial?.getPorts?.()) ?? []) as SerialPortLike[];
+  } catch {
+    // WebUSB without a device granted, or a browser that refuses: the picker still works.
+    return [];
+  }
+}
+
+/**
+ * Calls `listener` with each granted port plugged in while the page is open: WebSerial's `connect`
+ * event, whose target is the port (the WebUSB polyfill has no such event).
+ */
+export function onGrantedPortConnected(
+  listener: (port: SerialPortLike) => void,
+  nav: NavigatorLike | undefined = (globalThis as { navigator?: NavigatorLike }).navigator,
+): void {
+  if (pickSerialBackend(nav) !== 'web-serial') return;
+  nav!.serial!.addEventListener?.('connect', (event) => listener(event.target as SerialPortLike));
 }

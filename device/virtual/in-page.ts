@@ -28,7 +28,9 @@ export interface InPageTransport extends Transport {
   readonly inWorker: boolean;
 }
 
-export async function createInPageVirtualBoard(options: { wasmUrl?: string; rawPaste?: boolean; worker?: boolean } = {}): Promise<InPageTransport> {
+export async function createInPageVirtualBoard(
+  options: { wasmUrl?: string; rawPaste?: boolean; worker?: boolean; uniqueId?: string } = {},
+): Promise<InPageTransport> {
   if (options.worker !== false && typeof Worker !== 'undefined') {
     const wasmUrl = options.wasmUrl && typeof location !== 'undefined' ? new URL(options.wasmUrl, location.href).href : options.wasmUrl;
     const board = new ThreadBoard(
@@ -40,7 +42,7 @@ export async function createInPageVirtualBoard(options: { wasmUrl?: string; rawP
           terminate: () => worker.terminate(),
         };
       },
-      { wasmUrl, rawPaste: options.rawPaste },
+      { wasmUrl, rawPaste: options.rawPaste, uniqueId: options.uniqueId },
     );
     await board.whenReady();
     return new PageTransport(
@@ -50,7 +52,7 @@ export async function createInPageVirtualBoard(options: { wasmUrl?: string; rawP
       () => board.stop(),
     );
   }
-  const board = await WasmBoard.create({ wasmUrl: options.wasmUrl, rawPaste: options.rawPaste });
+  const board = await WasmBoard.create({ wasmUrl: options.wasmUrl, rawPaste: options.rawPaste, uniqueId: options.uniqueId });
   // On the page's own thread nothing can end a running program: a reset has nothing to reset.
   return new PageTransport(
     board as unknown as PageBoard,

@@ -90,7 +90,7 @@ del _mpysync_no_input
  */
 function uniqueIdProgram(hex: string): string {
   const bytes = hex.match(/[0-9a-f]{2}/gi) ?? [];
-  return `import builtins\nbuiltins._mpysync_unique_id = bytes([${bytes.map((b) => '0x' + b).join(', ')}])\ndel builtins\n`;
+  return `import builtins\nbuiltins._mpy_uid = bytes([${bytes.map((b) => '0x' + b).join(', ')}])\ndel builtins\n`;
 }
 
 const MOUNT_FLASH = `

@@ -61,14 +61,11 @@ try:
 except Exception:
  _p('raw8',False)
 _p('conin',sys.platform=='microbit' and _h('microbit','uart') and _h('micropython','kbd_intr'))
-_u=None
 try:
  _u=__import__('machine').unique_id()
-except Exception:
- try:
-  _u=_mpysync_unique_id
- except NameError:
-  pass
-_p('uid',''.join('%02x'%x for x in _u) if _u else None)
+except:
+ try:_u=_mpy_uid
+ except:_u=None
+_p('uid',_u)
 del _p,_i,_b,_n,_c,_s,_h,_u
 `;

@@ -95,7 +95,7 @@ export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe 
       stat: need('stat') === true,
     },
     memFree: num(need('memfree')),
-    uniqueId: str(fields.get('uid') ?? null),
+    uniqueId: hex(fields.get('uid') ?? null),
     features: {
       hashlib: need('hashlib') === true,
       binascii: need('binascii') === true,
@@ -106,6 +106,11 @@ export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe 
       compile: fields.get('compile') === true,
     },
   };
+}
+
+/** `machine.unique_id()`'s bytes in hex (the board prints them as a bytes literal: no code for hex there). */
+function hex(value: PyValue): string | null {
+  return value instanceof Uint8Array && value.length ? Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('') : null;
 }
 
 /** What the probe reports of a board's decoded `_mpy`. */

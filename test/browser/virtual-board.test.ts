@@ -45,6 +45,12 @@ function card(page: Page, label: string): Locator {
 
 const runPython = (board: Locator, code: string) => runPythonOnCard(board, code, STEP_MS);
 
+/** With several boards, the overview's Show button puts that board's card under it. */
+async function showBoard(page: Page, name: string): Promise<void> {
+  await page.locator(`mps-board-overview tr[data-board="${name}"]`).getByRole('button', { name: 'Show' }).click();
+  await page.locator(`article[aria-label="Board: ${name}"]`).waitFor({ timeout: STEP_MS });
+}
+
 /** A new page with an in-page virtual board and a project of `files` chosen (a folder made for the test). */
 async function virtualBoardWith(files: Record<string, string>): Promise<{ page: Page; board: Locator; project: string }> {
   const project = projectDir(files, 'mpysync-web-');
@@ -116,11 +122,20 @@ test('virtual board: connect, plan with an explained refusal, sync, and import e
   await second.locator('tr[data-file="fastmath.mpy"][data-action="refuse"]').waitFor({ timeout: STEP_MS });
   await page.getByRole('button', { name: 'Sync all boards (2)' }).click();
   await expect.poll(() => second.locator('[data-result]').getAttribute('data-result'), { timeout: STEP_MS }).toBe('problems');
-  await expect.poll(() => first.locator('[data-result]').textContent(), { timeout: STEP_MS }).toMatch(/0 uploaded · 6 skipped/);
+  // Two boards: an overview row each, and the card of the one chosen (the one just connected) under it.
+  await expect
+    .poll(() => page.locator('[data-overview-result]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-overview-result'))), {
+      timeout: STEP_MS,
+    })
+    .toEqual(['problems', 'problems']);
+  expect(await first.count()).toBe(0);
   expect(await second.locator('[data-result]').textContent()).toMatch(/6 uploaded/);
   expect(await runPython(second, 'import greet; print(greet.shout("both"))')).toContain('HELLO FROM GREET, BOTH!');
+  await showBoard(page, 'Virtual board 1');
+  expect(await first.locator('[data-result]').textContent()).toMatch(/0 uploaded · 6 skipped/);
   // Two MicroPython instances in one page, each with its own files and its own link.
   expect(await runPython(first, "open('only-on-1.txt', 'w').write('1'); import os; print(sorted(os.listdir()))")).toContain("'only-on-1.txt'");
+  await showBoard(page, 'Virtual board 2');
   expect(await runPython(second, 'import os; print(sorted(os.listdir()))')).not.toContain('only-on-1.txt');
 
   await page.getByRole('button', { name: 'Copy log' }).click();
@@ -394,4 +409,52 @@ test('with the folder input (no File System Access), "Read again…" asks for th
   await (await chooser).setFiles(project);
   await board.locator('tr[data-file="added.py"][data-action="upload"]').waitFor({ timeout: STEP_MS });
   await page.close();
+});
+
+test('a class in the page: three boards in the overview, one row each with firmware, ABI, state and result; a board renamed keeps its name by its id', async () => {
+  const { page, project } = await virtualBoardWith({ 'main.py': 'print("class")\n', 'lib/util.py': 'X = 1\n' });
+  for (const label of ['Virtual board 2', 'Virtual board 3']) {
+    await page.getByRole('button', { name: 'Virtual board' }).click();
+    await card(page, label).locator('tr[data-file="main.py"]').waitFor({ timeout: STEP_MS });
+  }
+  const rows = page.locator('mps-board-overview tbody tr');
+  expect(await rows.count()).toBe(3);
+  await page.getByRole('button', { name: 'Sync all boards (3)' }).click();
+  await expect
+    .poll(() => page.locator('[data-overview-result]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-overview-result'))), {
+      timeout: STEP_MS,
+    })
+    .toEqual(['ok', 'ok', 'ok']);
+  for (let i = 0; i < 3; i++) {
+    const row = rows.nth(i);
+    expect(await row.getAttribute('data-board')).toBe(`Virtual board ${i + 1}`);
+    expect(await row.locator('td.firmware').textContent()).toBe('MicroPython 1.27.0');
+    expect(await row.locator('td.abi').textContent()).toBe('.mpy 6.3 · bytecode only');
+    expect((await row.locator('[data-state]').textContent())?.trim()).toBe('ready');
+  }
+  // Only the chosen board's card is shown: the last one connected, until another is chosen.
+  expect(await page.locator('article[aria-label^="Board: "]').count()).toBe(1);
+  await showBoard(page, 'Virtual board 1');
+  expect(await rows.nth(0).getAttribute('aria-selected')).toBe('true');
+
+  // Renamed: the row and the card say the name; the browser keeps it by the board's id.
+  await rows.nth(1).getByRole('button', { name: 'Rename' }).click();
+  await page.getByLabel('Name for Virtual board 2').fill('Table 2 · Ada');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => rows.nth(1).getAttribute('data-board'), { timeout: STEP_MS }).toBe('Table 2 · Ada');
+  await showBoard(page, 'Table 2 · Ada');
+  expect(await card(page, 'Virtual board 2').locator('h3').textContent()).toBe('Table 2 · Ada');
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('mpysync.boardNames') ?? '{}') as Record<string, string>);
+  const [[id, name]] = Object.entries(stored) as [[string, string]];
+  expect(name).toBe('Table 2 · Ada');
+  expect(id).toMatch(/^[0-9a-f]{16}$/);
+  expect(await runPython(card(page, 'Virtual board 2'), 'import machine')).toMatch(/ImportError/); // the id is not a machine module
+  await page.screenshot({ path: join(ARTIFACTS, 'web-class-overview-desktop.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-class-overview-phone.png'), fullPage: true });
+  expect(overflow, 'the page scrolls sideways at phone width').toBeLessThanOrEqual(0);
+  expect(pageErrors).toEqual([]);
+  await page.close();
+  rmSync(project, { recursive: true, force: true });
 });

@@ -149,7 +149,19 @@ function installSerialStandIn({ url, info }: { url: string; info: { usbVendorId:
     }
   }
   const port = new RelayPort();
-  const serial = { requestPort: async () => port, getPorts: async () => [port] };
+  // As in Chrome: getPorts() has the ports this origin was granted through the picker on an earlier
+  // visit (kept across reloads); a granted port plugged in fires `connect` at navigator.serial.
+  const GRANTED = 'stand-in: port granted';
+  const connectListeners: Array<(event: { target: unknown }) => void> = [];
+  const serial = {
+    requestPort: async () => {
+      localStorage.setItem(GRANTED, 'yes');
+      return port;
+    },
+    getPorts: async () => (localStorage.getItem(GRANTED) ? [port] : []),
+    addEventListener: (type: string, listener: (event: { target: unknown }) => void) => type === 'connect' && connectListeners.push(listener),
+  };
+  (window as unknown as { __plugIn: () => void }).__plugIn = () => connectListeners.forEach((listener) => listener({ target: port }));
   Object.defineProperty(navigator, 'serial', { value: serial, configurable: true });
   (window as unknown as { __relayPort: RelayPort }).__relayPort = port;
 }
@@ -211,6 +223,24 @@ test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check
   await expect.poll(() => board.locator('[data-connection]').getAttribute('data-connection'), { timeout: STEP_MS }).toBe('closed');
   expect(relayLog.toBoard).toBeGreaterThan(0);
   expect(relayLog.fromBoard).toBeGreaterThan(0);
+
+  // Back on the page later: the port granted before is connected without the picker.
+  await page.reload();
+  await expect.poll(() => board.locator('[data-fact=firmware]').textContent(), { timeout: STEP_MS }).toBe('MicroPython 1.9.2');
+  expect(relayLog.connections).toBe(2);
+  await board.getByRole('button', { name: 'Disconnect' }).click();
+  await expect.poll(() => board.locator('[data-connection]').getAttribute('data-connection'), { timeout: STEP_MS }).toBe('closed');
+
+  // "Sync new boards automatically": the board plugged in again is connected, planned and synced at once.
+  await page.getByLabel('Sync new boards automatically').check();
+  await page.locator('#folder-input').setInputFiles(project);
+  await page.evaluate(() => (window as unknown as { __plugIn: () => void }).__plugIn());
+  const again = page.locator('article[aria-label="Board: WebSerial 0d28:0204"]');
+  await expect.poll(() => again.locator('[data-result]').getAttribute('data-result'), { timeout: STEP_MS }).toBe('problems');
+  expect(await again.locator('[data-result]').textContent()).toMatch(/0 uploaded · 1 skipped · 2 refused/);
+  // The lost card made way for the new connection: one card for the one port.
+  expect(await page.locator('article[aria-label^="Board: "]').count()).toBe(1);
+  expect(relayLog.connections).toBe(3);
   expect(pageErrors).toEqual([]);
 });
 

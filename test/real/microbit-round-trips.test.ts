@@ -23,11 +23,13 @@ describe('round trips of a sync to the micro:bit', () => {
   });
   afterAll(async () => microbit?.stop());
 
-  it('a fresh sync of 2 files: enter, probe, index, one write command', async () => {
+  // The probe reads machine.unique_id() since issue 13: its own code leaves 5.1 KB free where it
+  // measured 5.4 KB, so write commands are sized a little smaller: two where one used to do.
+  it('a fresh sync of 2 files: enter, probe, index, two write commands', async () => {
     const report = await syncOneBoard(microbit.port, project(files), options);
     expect(report.error, report.error ?? '').toBeNull();
     expect(report.uploaded.sort()).toEqual(['alpha.py', 'beta.py']);
-    expect(report.roundTrips).toBe(4);
+    expect(report.roundTrips).toBe(5);
   });
 
   it('syncing it again unchanged: 3 round trips (enter, probe, index)', async () => {
@@ -37,12 +39,12 @@ describe('round trips of a sync to the micro:bit', () => {
     expect(report.roundTrips).toBe(3);
   });
 
-  it('one file changed: 4 round trips, and the module imports with its new value', async () => {
+  it('one file changed: 5 round trips (its 1 KB in two commands), and the module imports with its new value', async () => {
     const changed = [files[0]!, file('beta.py', 'B = 3\n' + '# beta\n'.repeat(150))];
     const report = await syncOneBoard(microbit.port, project(changed), options);
     expect(report.error, report.error ?? '').toBeNull();
     expect(report.uploaded).toEqual(['beta.py']);
-    expect(report.roundTrips).toBe(4);
+    expect(report.roundTrips).toBe(5);
     const run = await runCli(['exec', 'import alpha, beta\nprint(alpha.A, beta.B)', '--port', microbit.port]);
     expect(run.stdout.toString().trim()).toBe('1 3');
   });

@@ -229,7 +229,8 @@ describe('virtual board options and lifetime', () => {
       expect(readFileSync(join(dir, 'lib', 'mod.py'), 'utf8')).toBe('X = 42\n');
       expect([...readFileSync(join(dir, 'lib', 'raw.bin'))]).toEqual([0, 1, 255]);
       await execRaw(session, "os.remove('preloaded.py')");
-      expect(readdirSync(dir).sort()).toEqual(['lib']);
+      // Beside the files, the board's id: a restarted board is the same board (the roster knows it).
+      expect(readdirSync(dir).sort()).toEqual(['.mpysync-board-id', 'lib']);
 
       // Killed in the middle of a command: the folder keeps the last completed one.
       await session.write('\x05A\x01');
@@ -240,7 +241,9 @@ describe('virtual board options and lifetime', () => {
       await session.close();
       await board.stop();
 
+      const id = board.id;
       board = await startVirtualBoard({ persist: dir });
+      expect(board.id).toBe(id);
       session = await RawSession.open(board.port);
       await enterRaw(session);
       expect(await execRaw(session, "import sys; sys.path.append('/lib'); import mod; print(mod.X, open('lib/raw.bin', 'rb').read())")).toBe(

@@ -88,7 +88,8 @@ describe('the board process killed in the middle of a transfer (virtual --persis
     const run = await runCli(['sync', project, '--port', board.port, '--json']);
     expect(run.code, run.stdout.toString() + run.stderr).toBe(0);
     expect(sha256(readFileSync(join(persist, 'big.py')))).toBe(sha256(v2));
-    expect(readdirSync(persist).sort()).toEqual(['a.py', 'big.py']);
+    // No temporary file left; beside the files, only the board's id.
+    expect(readdirSync(persist).sort()).toEqual(['.mpysync-board-id', 'a.py', 'big.py']);
   });
 });
 

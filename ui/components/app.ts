@@ -3,6 +3,7 @@ import { emit } from '../events.ts';
 import type { AppView } from '../state/views.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './board-card.ts';
+import './board-overview.ts';
 import './folder-panel.ts';
 import './log-panel.ts';
 
@@ -97,6 +98,12 @@ export class MpysyncApp extends LitElement {
       .boards-head h2 {
         margin: 0 auto 0 0;
       }
+      .auto-sync {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4rem;
+        cursor: pointer;
+      }
       .boards-head .compile,
       .boards-head .packages {
         display: inline-flex;
@@ -137,6 +144,16 @@ export class MpysyncApp extends LitElement {
     `,
   ];
 
+  /** One board: its card. Several: the overview, a row each, and the chosen board's card under it. */
+  private renderBoards(v: AppView) {
+    const card = (b: AppView['boards'][number]) => html`<mps-board-card .board=${b} ?hasProject=${v.project.name !== null}></mps-board-card>`;
+    if (!v.boards.length) return html`<p class="empty">No board yet. Plug one in and press “Connect a board”, or try the virtual board.</p>`;
+    if (v.boards.length === 1) return html`<div class="boards">${card(v.boards[0]!)}</div>`;
+    const shown = v.boards.find((b) => b.id === v.selected) ?? v.boards[0]!;
+    return html`<mps-board-overview .boards=${v.boards} .selected=${shown.id}></mps-board-overview>
+      <div class="boards">${card(shown)}</div>`;
+  }
+
   override render() {
     const v = this.view;
     const connected = v.boards.filter((b) => b.connection === 'connected');
@@ -155,6 +172,14 @@ export class MpysyncApp extends LitElement {
               Connect a board
             </button>
             <button @click=${() => emit(this, 'mps-connect-virtual')}>Virtual board</button>
+            ${
+              v.support.backend === 'web-serial'
+                ? html`<label class="auto-sync" title="A board this page was allowed before is connected when it is plugged in; with this on, it is synced too">
+                    <input type="checkbox" .checked=${v.autoSync} @change=${(e: Event) => emit(this, 'mps-auto-sync', { on: (e.target as HTMLInputElement).checked })} />
+                    Sync new boards automatically
+                  </label>`
+                : nothing
+            }
             <p class="support ${v.support.backend === 'web-serial' ? 'fine' : ''}" id="support">${v.support.message ?? ''}</p>
           </div>
         </section>
@@ -182,11 +207,7 @@ export class MpysyncApp extends LitElement {
           </label>
           <button class="primary" ?disabled=${!canSyncAll} @click=${() => emit(this, 'mps-sync-all')}>Sync all boards${connected.length ? ` (${connected.length})` : ''}</button>
         </div>
-        ${
-          v.boards.length
-            ? html`<div class="boards">${v.boards.map((b) => html`<mps-board-card .board=${b} ?hasProject=${v.project.name !== null}></mps-board-card>`)}</div>`
-            : html`<p class="empty">No board yet. Plug one in and press “Connect a board”, or try the virtual board.</p>`
-        }
+        ${this.renderBoards(v)}
       </section>
       <section>
         <mps-log-panel .entries=${v.log} .copied=${v.copyStatus}></mps-log-panel>

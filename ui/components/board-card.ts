@@ -1,29 +1,13 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { emit } from '../events.ts';
 import { abiLabel, featureList, firmwareLabel, formatBytes, formatMs } from '../format.ts';
-import type { BoardView, Connection } from '../state/views.ts';
+import type { BoardView } from '../state/views.ts';
+import { ACTIVITY, CONNECTION } from './board-states.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './plan-table.ts';
 import './run-python.ts';
 import './board-files.ts';
 import './board-terminal.ts';
-
-const CONNECTION: Record<Connection, { text: string; tone: string }> = {
-  connecting: { text: 'connecting…', tone: 'info' },
-  connected: { text: 'connected', tone: 'ok' },
-  closed: { text: 'disconnected', tone: '' },
-  lost: { text: 'connection lost', tone: 'bad' },
-  failed: { text: 'not connected', tone: 'bad' },
-};
-
-const ACTIVITY = {
-  probing: 'probing the board…',
-  planning: 'planning…',
-  syncing: 'syncing…',
-  running: 'running code…',
-  files: 'reading its files…',
-  disconnecting: 'disconnecting…',
-};
 
 /** Everything about one board: what it is, the plan for it, the sync, and a Python prompt. */
 /** How each status looks: the CLI's words (ok / problems / failed), for people. */
@@ -142,14 +126,14 @@ export class BoardCard extends LitElement {
     const b = this.board;
     const connected = b.connection === 'connected';
     const busy = b.activity !== null;
-    const title = b.usbName ?? b.label;
+    const title = b.name ?? b.usbName ?? b.label;
     return html`
       <article aria-label=${`Board: ${b.label}`} data-board-id=${b.id} data-activity=${b.activity ?? 'idle'}>
         <header>
           <h3>${title}</h3>
           ${b.kind === 'virtual' ? html`<span class="badge info" title="MicroPython WebAssembly running in this page, in a worker of its own">virtual</span>` : nothing}
           <span class="badge ${CONNECTION[b.connection].tone}" data-connection=${b.connection}>${CONNECTION[b.connection].text}</span>
-          <span class="sub muted" aria-live="polite">${b.usbName ? b.label : ''}${b.usbName && b.activity ? ' · ' : ''}${b.activity ? ACTIVITY[b.activity] : ''}</span>
+          <span class="sub muted" aria-live="polite">${title !== b.label ? b.label : ''}${title !== b.label && b.activity ? ' · ' : ''}${b.activity ? ACTIVITY[b.activity] : ''}</span>
         </header>
         ${b.error ? html`<p class="error" role="alert">${b.error}</p>` : nothing} ${b.probe ? this.renderFacts() : nothing}
         ${

@@ -8,7 +8,8 @@ import type { LocalFile } from '../../protocol/plan/plan.ts';
 import { BoardController, type OpenedLink, type SyncSettings } from './board-controller.ts';
 import type { FolderContents } from './folder-reader.ts';
 import { Observable } from './observable.ts';
-import type { AppView, BoardKind, ConnectSupport, LogEntry } from './views.ts';
+import { BoardNames } from './board-names.ts';
+import type { AppView, BoardKind, BoardView, ConnectSupport, LogEntry } from './views.ts';
 
 const MAX_LOG_ENTRIES = 2_000;
 
@@ -19,6 +20,9 @@ export class AppStore {
   private settings: SyncSettings = { compile: false, packages: [], index: DEFAULT_INDEX };
   private nextId = 1;
   private virtualCount = 0;
+  /** Which port each serial board came on (ports are objects: a board plugged back in is the same port). */
+  private readonly ports = new Map<string, unknown>();
+  private readonly names = new BoardNames();
 
   constructor(support: ConnectSupport) {
     this.view = new Observable<AppView>({
@@ -30,23 +34,67 @@ export class AppStore {
       copyStatus: null,
       compile: false,
       packages: '',
+      selected: null,
+      autoSync: false,
     });
   }
 
-  /** Adds a board and connects it; plans right away when a folder is already chosen. */
-  async addBoard(kind: BoardKind, label: string, openLink: () => Promise<OpenedLink>): Promise<void> {
+  /**
+   * Adds a board and connects it; plans right away when a folder is already chosen, and with
+   * `plugged` (a granted port plugged in) and "sync new boards automatically" on, syncs it too.
+   * `port` is the port object: a board lost on it before makes way for the new connection.
+   */
+  async addBoard(kind: BoardKind, label: string, openLink: () => Promise<OpenedLink>, options: { port?: unknown; plugged?: boolean } = {}): Promise<void> {
+    if (options.port !== undefined) {
+      for (const [oldId, port] of this.ports) if (port === options.port && !this.boards.get(oldId)?.usable) this.remove(oldId);
+    }
     const id = `board-${this.nextId++}`;
     const board = new BoardController(
       id,
       kind,
       label,
-      (view) => this.view.update((v) => ({ ...v, boards: v.boards.map((b) => (b.id === id ? view : b)) })),
+      (view) => this.view.update((v) => ({ ...v, boards: v.boards.map((b) => (b.id === id ? this.named(view) : b)) })),
       (text, level = 'info') => this.log(this.boards.get(id)?.view.label ?? label, text, level),
     );
     this.boards.set(id, board);
-    this.view.update((v) => ({ ...v, boards: [...v.boards, board.view], notice: null }));
+    if (options.port !== undefined) this.ports.set(id, options.port);
+    // The board just connected is the one shown under the overview.
+    this.view.update((v) => ({ ...v, boards: [...v.boards, board.view], notice: null, selected: id }));
     await board.open(openLink);
-    if (board.usable && this.files.length) await board.plan(this.files, this.settings);
+    if (board.usable && this.files.length) {
+      await board.plan(this.files, this.settings);
+      if (options.plugged && this.view.value.autoSync) await board.sync(this.files, this.settings);
+    }
+  }
+
+  /** The board's view with the name the user gave it (by its id). */
+  private named(view: BoardView): BoardView {
+    const id = view.probe?.uniqueId;
+    return { ...view, name: (id && this.names.get(id)) || null };
+  }
+
+  /** Names a board; kept in this browser by the board's id, so it is the same name when it comes back on another port. */
+  rename(id: string, name: string): void {
+    const uniqueId = this.boards.get(id)?.view.probe?.uniqueId;
+    if (!uniqueId) {
+      this.notify('This board tells no id (its firmware has no machine.unique_id()), so a name could not be kept for it.');
+      return;
+    }
+    const trimmed = name.trim();
+    if (trimmed) this.names.set(uniqueId, trimmed);
+    else this.names.delete(uniqueId);
+    this.names.save();
+    this.view.update((v) => ({ ...v, boards: v.boards.map((b) => this.named(b)) }));
+    this.log('page', trimmed ? `board ${uniqueId} is now "${trimmed}"` : `board ${uniqueId} has no name now`);
+  }
+
+  select(id: string): void {
+    this.view.update((v) => ({ ...v, selected: id }));
+  }
+
+  setAutoSync(on: boolean): void {
+    this.view.update((v) => ({ ...v, autoSync: on }));
+    this.log('page', on ? 'boards plugged in will be synced as soon as they connect' : 'boards plugged in are connected and planned, not synced');
   }
 
   nextVirtualLabel(): string {
@@ -62,7 +110,12 @@ export class AppStore {
     const board = this.boards.get(id);
     if (!board || board.usable) return;
     this.boards.delete(id);
-    this.view.update((v) => ({ ...v, boards: v.boards.filter((b) => b.id !== id) }));
+    this.ports.delete(id);
+    this.view.update((v) => ({
+      ...v,
+      boards: v.boards.filter((b) => b.id !== id),
+      selected: v.selected === id ? (v.boards.find((b) => b.id !== id)?.id ?? null) : v.selected,
+    }));
   }
 
   runPython(id: string, code: string): Promise<void> {

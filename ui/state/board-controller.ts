@@ -80,6 +80,7 @@ export class BoardController {
       kind,
       label,
       usbName: null,
+      name: null,
       connection: 'connecting',
       activity: null,
       error: null,

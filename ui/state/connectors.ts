@@ -1,6 +1,7 @@
 /** Opens the links the page offers: a serial port the user picks, or MicroPython running in the page. */
 import wasmUrl from '@micropython/micropython-webassembly-pyscript/micropython.wasm?url';
-import { pickSerialBackend, requestSerialPort, webSerialTransport, type NavigatorLike } from '../../device/transport/index.ts';
+import { pickSerialBackend, webSerialTransport, type NavigatorLike, type SerialPortLike } from '../../device/transport/index.ts';
+import { newBoardId } from '../../device/virtual/board-id.ts';
 import { createInPageVirtualBoard } from '../../device/virtual/in-page.ts';
 import { identifyUsbDevice } from '../../protocol/usb-ids.ts';
 import type { OpenedLink } from './board-controller.ts';
@@ -21,12 +22,8 @@ export function connectSupport(nav: NavigatorLike | undefined): ConnectSupport {
   return { backend, message: backend ? BACKEND_MESSAGE[backend] : NO_SERIAL_MESSAGE };
 }
 
-/**
- * Shows the browser's port picker (must run inside a click handler); the port is opened once picked.
- * Rejects with an MpysyncError that says what to do (no port chosen, port busy, …).
- */
-export async function pickSerialPort(): Promise<() => Promise<OpenedLink>> {
-  const port = await requestSerialPort();
+/** Opens `port` when called: a port picked now, granted on an earlier visit, or plugged in again. */
+export function portLink(port: SerialPortLike): () => Promise<OpenedLink> {
   return async () => {
     const transport = await webSerialTransport(port);
     const { usbVendorId, usbProductId } = port.getInfo();
@@ -35,8 +32,10 @@ export async function pickSerialPort(): Promise<() => Promise<OpenedLink>> {
 }
 
 export function openVirtualBoard(label: string): () => Promise<OpenedLink> {
+  // An id of its own, as a chip's machine.unique_id(): the page keeps the board's name by it.
+  const uniqueId = newBoardId();
   return async () => {
-    const transport = await createInPageVirtualBoard({ wasmUrl });
+    const transport = await createInPageVirtualBoard({ wasmUrl, uniqueId });
     return { transport, label, usbName: null, hardReset: transport.inWorker ? () => transport.hardReset() : undefined };
   };
 }

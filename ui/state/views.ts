@@ -62,6 +62,8 @@ export interface BoardView {
   label: string;
   /** The board's name from its USB IDs, when we know them. */
   usbName: string | null;
+  /** The name the user gave this board (kept in the browser by its id), or null. */
+  name: string | null;
   connection: Connection;
   activity: Activity | null;
   /** Why the last action (or the link) failed, in words the user can act on. */
@@ -117,4 +119,8 @@ export interface AppView {
   compile: boolean;
   /** Packages sent with the project, as typed (or read from its mpysync.json). */
   packages: string;
+  /** With several boards, the one whose card is shown under the overview. */
+  selected: string | null;
+  /** A board plugged in (a port granted before) is connected and synced at once. */
+  autoSync: boolean;
 }
