@@ -46,9 +46,9 @@ function card(page: Page, label: string): Locator {
 const runPython = (board: Locator, code: string) => runPythonOnCard(board, code, STEP_MS);
 
 /** With several boards, the overview's Show button puts that board's card under it. */
-async function showBoard(page: Page, name: string): Promise<void> {
+async function showBoard(page: Page, name: string, label = name): Promise<void> {
   await page.locator(`mps-board-overview tr[data-board="${name}"]`).getByRole('button', { name: 'Show' }).click();
-  await page.locator(`article[aria-label="Board: ${name}"]`).waitFor({ timeout: STEP_MS });
+  await card(page, label).waitFor({ timeout: STEP_MS });
 }
 
 /** A new page with an in-page virtual board and a project of `files` chosen (a folder made for the test). */
@@ -442,7 +442,7 @@ test('a class in the page: three boards in the overview, one row each with firmw
   await page.getByLabel('Name for Virtual board 2').fill('Table 2 · Ada');
   await page.keyboard.press('Enter');
   await expect.poll(() => rows.nth(1).getAttribute('data-board'), { timeout: STEP_MS }).toBe('Table 2 · Ada');
-  await showBoard(page, 'Table 2 · Ada');
+  await showBoard(page, 'Table 2 · Ada', 'Virtual board 2');
   expect(await card(page, 'Virtual board 2').locator('h3').textContent()).toBe('Table 2 · Ada');
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('mpysync.boardNames') ?? '{}') as Record<string, string>);
   const [[id, name]] = Object.entries(stored) as [[string, string]];

@@ -79,8 +79,13 @@ export class BoardOverview extends LitElement {
       }
       @media (max-width: 760px) {
         .firmware,
-        .abi {
+        .abi,
+        .name .muted {
           display: none;
+        }
+        th,
+        td {
+          padding: 0.35rem 0.4rem;
         }
       }
     `,
