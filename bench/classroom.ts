@@ -5,7 +5,7 @@
  * from bash's `time`) divided by the boards is the host's cost per board.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startVirtualBoard, type VirtualBoardProcess } from '../device/virtual/spawn.ts';
@@ -14,6 +14,8 @@ import type { LocalFile } from '../protocol/plan/plan.ts';
 export interface ClassRun {
   boards: number;
   wallMs: number;
+  /** The virtual boards' own CPU time meanwhile (their processes and socat): the emulation's cost, which real boards do not put on the host. */
+  boardCpuMs: number;
   /** The CLI process's CPU time (user + system), and per board. */
   cpuMs: number;
   cpuMsPerBoard: number;
@@ -42,13 +44,13 @@ export async function measureClassroom(cli: string, files: LocalFile[], count: n
   try {
     log(`class: starting ${count} virtual boards at ${baud} baud…`);
     const one = await start(1);
-    const freshOne = await runClass(cli, ['sync', project, '--port', one[0]!.port, '--json'], env);
-    const unchangedOne = await runClass(cli, ['sync', project, '--port', one[0]!.port, '--json'], env);
+    const freshOne = await runClass(cli, ['sync', project, '--port', one[0]!.port, '--json'], env, one);
+    const unchangedOne = await runClass(cli, ['sync', project, '--port', one[0]!.port, '--json'], env, one);
     await Promise.all(one.map((b) => b.stop()));
     const class_ = await start(count);
     try {
-      const freshAll = await runClass(cli, ['sync', project, '--all', '--json'], env);
-      const unchangedAll = await runClass(cli, ['sync', project, '--all', '--json'], env);
+      const freshAll = await runClass(cli, ['sync', project, '--all', '--json'], env, class_);
+      const unchangedAll = await runClass(cli, ['sync', project, '--all', '--json'], env, class_);
       const figures = {
         boards: count,
         baud,
@@ -62,7 +64,8 @@ export async function measureClassroom(cli: string, files: LocalFile[], count: n
       ] as const) {
         log(
           `class ${name}: ${f.all.boards} boards ${f.all.wallMs} ms wall (${f.all.synced} synced), one board ${f.one.wallMs} ms: ${f.ratio}×; ` +
-            `host CPU ${f.all.cpuMs} ms in all, ${f.all.cpuMsPerBoard} ms per board (one board alone: ${f.one.cpuMs} ms)`,
+            `host CPU ${f.all.cpuMs} ms in all, ${f.all.cpuMsPerBoard} ms per board (one board alone: ${f.one.cpuMs} ms); ` +
+            `the virtual boards' own CPU ${f.all.boardCpuMs} ms (${round(f.all.boardCpuMs / f.all.wallMs)} cores busy; one board: ${f.one.boardCpuMs} ms)`,
         );
       }
       return figures;
@@ -90,7 +93,8 @@ async function startBoards(count: number, baud: number, env: NodeJS.ProcessEnv):
 }
 
 /** The CLI as a user runs it, timed by bash (`time -p` counts the process's CPU, children included). */
-function runClass(cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<ClassRun> {
+function runClass(cli: string, args: string[], env: NodeJS.ProcessEnv, boards: VirtualBoardProcess[]): Promise<ClassRun> {
+  const boardCpuBefore = cpuOf(boards.map((b) => b.pid));
   const quoted = [process.execPath, cli, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const started = performance.now();
   const child = spawn('bash', ['-c', `TIMEFORMAT='cpu %U %S'; time ${quoted}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -101,23 +105,25 @@ function runClass(cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<
   return new Promise((resolve, reject) => {
     child.once('exit', () => {
       const wallMs = Math.round(performance.now() - started);
+      const boardCpuMs = cpuOf(boards.map((b) => b.pid)) - boardCpuBefore;
       const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
-      let boards: Array<{ status: string }>;
+      let synced: Array<{ status: string }>;
       try {
-        boards = (JSON.parse(stdout) as { boards: Array<{ status: string }> }).boards;
+        synced = (JSON.parse(stdout) as { boards: Array<{ status: string }> }).boards;
       } catch {
         reject(new Error(`mpysync ${args.join(' ')} printed no JSON; it said: ${stderr.slice(-2000)}`));
         return;
       }
       const cpuMs = cpu ? Math.round((Number(cpu[1]) + Number(cpu[2])) * 1000) : NaN;
       const statuses: Record<string, number> = {};
-      for (const b of boards) statuses[b.status] = (statuses[b.status] ?? 0) + 1;
+      for (const b of synced) statuses[b.status] = (statuses[b.status] ?? 0) + 1;
       resolve({
-        boards: boards.length,
+        boards: synced.length,
         wallMs,
+        boardCpuMs,
         cpuMs,
-        cpuMsPerBoard: Math.round(cpuMs / Math.max(1, boards.length)),
-        synced: boards.filter((b) => b.status !== 'failed').length,
+        cpuMsPerBoard: Math.round(cpuMs / Math.max(1, synced.length)),
+        synced: synced.filter((b) => b.status !== 'failed').length,
         statuses,
       });
     });
@@ -125,3 +131,21 @@ function runClass(cli: string, args: string[], env: NodeJS.ProcessEnv): Promise<
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** CPU time (user + system, ms) of these processes and their children so far, from /proc (Linux). */
+function cpuOf(pids: number[]): number {
+  const ticksMs = 10; // USER_HZ is 100 on Linux
+  let ticks = 0;
+  const visit = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const child of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(child));
+    } catch {
+      // gone
+    }
+  };
+  for (const pid of pids) visit(pid);
+  return ticks * ticksMs;
+}

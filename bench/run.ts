@@ -124,6 +124,10 @@ async function main(): Promise<void> {
     `benchmark project: ${project.length} files, ${sum(project)} bytes (binary ${binary.length} files ${sum(binary)} B, text ${text.length} files ${sum(text)} B), seed ${BENCH_SEED}`,
   );
 
+  if (classOnly) {
+    const classroom = await measureClassroom(cliEntry(), LESSON, CLASS_BOARDS, CLASSROOM_BAUD, log);
+    return report({ classroom, targets: classTargets(classroom) });
+  }
   log(`start-up of the installed package (median of ${STARTUP_RUNS} runs each):`);
   const startup = await measureStartup(project, STARTUP_RUNS, log);
   const ratio = (what: string) => startup.commands.find((c) => c.what === what)!.nodeRatio!;
@@ -133,10 +137,6 @@ async function main(): Promise<void> {
     unchangedResyncWallMs: target(startup.unchangedResync.bin.medianMs, 500),
   };
   if (startupOnly) return report({ startup, targets: startupTargets });
-  if (classOnly) {
-    const classroom = await measureClassroom(cliEntry(), LESSON, CLASS_BOARDS, CLASSROOM_BAUD, log);
-    return report({ classroom, targets: classTargets(classroom) });
-  }
 
   log('');
   log(header());
