@@ -4,7 +4,7 @@
  * run; a fourth virtual board killed mid-sync; then `--retry-failed` syncs only that one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +95,16 @@ describe('a class synced as the boards are plugged in', () => {
     writeFileSync(join(laterDir, '.mpysync-board-id'), laterId + '\n');
   });
   afterAll(async () => Promise.all(boards.map((b) => b.stop())));
+
+  it('one board synced leaves no roster in the folder; several (--all) start one', async () => {
+    const single = join(dir, 'single');
+    cpSync(FIXTURE, single, { recursive: true });
+    const one = await runCliJson(['sync', single, '--port', first.port], { env, timeoutMs: 60_000 });
+    expect(one.json.boards[0]).toMatchObject({ id: first.id, label: null, status: 'problems' });
+    expect(existsSync(join(single, 'mpysync-roster.json'))).toBe(false);
+    await runCliJson(['sync', single, '--all'], { env, timeoutMs: 60_000 });
+    expect(Object.keys(JSON.parse(readFileSync(join(single, 'mpysync-roster.json'), 'utf8')).boards)).toEqual([first.id]);
+  });
 
   it('mpysync ports lists a running virtual board with its id; label names a board in the roster', async () => {
     const { json: ports } = await runCliJson(['ports'], { env });

@@ -3,6 +3,7 @@
  * to a board and names none (`--port auto`), it gets a virtual board's port, as `auto` would pick
  * the one board plugged in; named ports (/dev/ttyACM0…) become virtual boards of their own.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVirtualBoard, type BoardProcess } from '../helpers/boards.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -23,7 +24,13 @@ describe("the README's command examples run as written", () => {
   beforeAll(async () => {
     await boardFor('auto');
   });
-  afterAll(async () => Promise.all([...boards.values()].map((b) => b.stop())));
+  // The class examples (several --port, --all) keep a roster in the example project: not left in the clone.
+  const roster = 'test/fixtures/sync-project/mpysync-roster.json';
+  const rosterBefore = existsSync(roster);
+  afterAll(async () => {
+    if (!rosterBefore) rmSync(roster, { force: true });
+    await Promise.all([...boards.values()].map((b) => b.stop()));
+  });
 
   it('the "Use it" block has the commands the README promises', () => {
     expect(commands.map((c) => c[0])).toEqual(

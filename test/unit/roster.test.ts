@@ -16,12 +16,25 @@ describe('the roster file', () => {
     expect(roster.read()).toEqual({ boards: {} });
     roster.update('e6614c311b7e8f35', (b) => ({ ...b, label: 'Table 3 · Ada' }));
     roster.recordSync(
-      report({ id: 'e6614c311b7e8f35', status: 'problems', uploaded: ['main.py'], refused: [{ file: 'lib/x.mpy', firmwareError: null, summary: '', fix: null }], firmware: 'micropython 1.27.0' }),
+      report({
+        id: 'e6614c311b7e8f35',
+        status: 'problems',
+        uploaded: ['main.py'],
+        refused: [{ file: 'lib/x.mpy', firmwareError: null, summary: '', fix: null }],
+        firmware: 'micropython 1.27.0',
+      }),
       new Date('2026-12-02T08:00:00Z'),
     );
     const board = roster.read().boards['e6614c311b7e8f35']!;
     expect(board).toMatchObject({ label: 'Table 3 · Ada', port: '/dev/ttyACM0', lastSeen: '2026-12-02T08:00:00.000Z', firmware: 'micropython 1.27.0' });
-    expect(board.last).toEqual({ when: '2026-12-02T08:00:00.000Z', status: 'problems', uploaded: ['main.py'], refused: ['lib/x.mpy'], problems: [], error: null });
+    expect(board.last).toEqual({
+      when: '2026-12-02T08:00:00.000Z',
+      status: 'problems',
+      uploaded: ['main.py'],
+      refused: ['lib/x.mpy'],
+      problems: [],
+      error: null,
+    });
     expect(roster.label('e6614c311b7e8f35')).toBe('Table 3 · Ada');
     expect(roster.label(null)).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DEFAULT_INDEX } from '../../../protocol/packages/package-ref.ts';
 import { cachedFetch } from '../../package-fetch.ts';
@@ -13,6 +13,7 @@ import { Roster, rosterPath } from '../../roster.ts';
 import { boardName, lastSyncWentThrough, withName } from '../board-names.ts';
 import { readProject, type Project } from '../../project-files.ts';
 import { syncOneBoard, type BoardReport, type SyncOptions } from '../../sync-runner.ts';
+import { PRIVATE_BOARD_LABEL } from '../../connect.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c, formatBytes, printJson, table } from '../output.ts';
 import { confirmRemoval, FEW_FILES } from '../confirm.ts';
@@ -62,7 +63,7 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
 }
 
 /** The class's roster, or null once what is wrong with it is said (exit code 2). */
-function openRosterOrSay(project: Project, opts: SyncCliOptions): Roster | null {
+export function openRosterOrSay(project: Project, opts: SyncCliOptions): Roster | null {
   const roster = new Roster(rosterPath(project.root, opts.roster));
   try {
     roster.read();
@@ -139,7 +140,7 @@ export async function syncRound(
   dryRun: boolean,
   commandCache: CommandCache,
   showProgress: boolean,
-  names: { roster: Roster | null; ports: PortInfo[] } = { roster: null, ports: [] },
+  names: BoardNames = { roster: null, ports: [] },
 ): Promise<BoardReport[]> {
   const progress: ProgressView | null = dryRun || !showProgress ? null : await progressFor(ports);
   const reports = await Promise.all(
@@ -165,7 +166,7 @@ export function boardSyncOptions(
   dryRun: boolean,
   commandCache: CommandCache,
   port: string,
-  names: { roster: Roster | null; ports: PortInfo[] },
+  names: BoardNames,
   notice: (message: string) => void,
 ): SyncOptions {
   const dest = opts.dest === undefined ? '' : opts.dest === '/' ? '/' : opts.dest.replace(/\/+$/, '');
@@ -187,10 +188,25 @@ export function boardSyncOptions(
   };
 }
 
-/** The board's id and label; a finished sync is the board's last in the roster. */
-export function named(report: BoardReport, opts: SyncCliOptions, dryRun: boolean, names: { roster: Roster | null; ports: PortInfo[] }): BoardReport {
+/** The roster and the port listing that name the boards of a command. */
+export interface BoardNames {
+  roster: Roster | null;
+  ports: PortInfo[];
+}
+
+/**
+ * The roster is written once there is one (mpysync label made it), or for a class: --all,
+ * --watch-ports, --retry-failed, --roster, several ports. One board's sync leaves the folder as it was.
+ */
+function keepsRoster(roster: Roster, opts: SyncCliOptions): boolean {
+  return existsSync(roster.path) || !!(opts.all || opts.watchPorts || opts.retryFailed || opts.roster !== undefined || (opts.port?.length ?? 0) > 1);
+}
+
+/** The board's id and label; a finished sync is the board's last in the roster (keepsRoster). */
+export function named(report: BoardReport, opts: SyncCliOptions, dryRun: boolean, names: BoardNames): BoardReport {
   const done = withName(report, names.roster, names.ports);
-  if (!dryRun && !done.passedOver && names.roster) {
+  // A private board (--port virtual) has a new id every time: nothing to remember it by.
+  if (!dryRun && !done.passedOver && names.roster && keepsRoster(names.roster, opts) && !done.port.startsWith(PRIVATE_BOARD_LABEL)) {
     try {
       names.roster.recordSync(done, new Date());
     } catch (error) {

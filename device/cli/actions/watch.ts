@@ -11,12 +11,12 @@ import type { Project } from '../../project-files.ts';
 import { startVirtualBoard, type VirtualBoardProcess } from '../../virtual/spawn.ts';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c } from '../output.ts';
-import { deletionsAgreed, describeReports, readProjectOrSay, reportsJson, resolvePorts, syncRound, type SyncCliOptions } from './sync.ts';
+import { deletionsAgreed, describeReports, openRosterOrSay, readProjectOrSay, reportsJson, resolvePorts, syncRound, type SyncCliOptions } from './sync.ts';
 
 /** How long changes are gathered before a round starts. */
 const SETTLE_MS = 250;
 /** Never worth a round: what editors and tools write beside the sources. */
-const NOISE = /(^|\/)(\.git|__pycache__|node_modules|\.mpysync)(\/|$)|~$|\.sw[a-p]$|\.tmp$/;
+const NOISE = /(^|\/)(\.git|__pycache__|node_modules|\.mpysync)(\/|$)|~$|\.sw[a-p]$|\.tmp$|^mpysync-roster\.json(\.partial)?$/;
 
 export async function runWatch(dir: string, opts: SyncCliOptions): Promise<void> {
   const root = resolve(dir);
@@ -25,7 +25,8 @@ export async function runWatch(dir: string, opts: SyncCliOptions): Promise<void>
     process.exitCode = EXIT_USAGE;
     return;
   }
-  const named = (await resolvePorts(opts))?.ports;
+  const roster = openRosterOrSay(first, opts);
+  const named = roster && (await resolvePorts(opts))?.ports;
   if (!named) {
     process.exitCode = EXIT_USAGE;
     return;
@@ -71,7 +72,7 @@ export async function runWatch(dir: string, opts: SyncCliOptions): Promise<void>
           roundOpts = { ...opts, delete: false };
         }
       }
-      const reports = await syncRound(project, ports, roundOpts, false, commandCache, false);
+      const reports = await syncRound(project, ports, roundOpts, false, commandCache, false, { roster, ports: [] });
       if (opts.json) process.stdout.write(JSON.stringify({ round, changed: because, ...reportsJson(reports, false) }) + '\n');
       else sayRound(describeReports(reports, false) + c.dim('watching for changes; Ctrl-C stops (the boards keep running)\n'));
     }
