@@ -1,10 +1,9 @@
 /**
- * `sync --watch-ports`: one row per board (name, port, firmware, ABI, state), redrawn in place on a
+ * `sync --watch-ports`: one row per board (its roster name or id, port, firmware, ABI, state), redrawn in place on a
  * terminal; elsewhere (a pipe, a file, --json's stderr) a line when a board is found, planned and done.
  */
 import type { BoardEvent } from '../../protocol/session/sync-board.ts';
 import type { BoardReport } from '../sync-runner.ts';
-import { boardName } from './board-names.ts';
 import { colours as c, table } from './output.ts';
 import { planLine } from './progress.ts';
 
@@ -28,11 +27,13 @@ export class BoardGrid {
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly live: boolean,
+    /** The roster's name for a board's id, once it is probed. */
+    private readonly labelOf: (id: string | null) => string | null = () => null,
   ) {}
 
   /** A board found on `port`; `key` tells apart two syncs of a board plugged in twice. */
   add(key: string, port: string): void {
-    this.rows.set(key, { port, name: port, firmware: '', abi: '', state: 'connecting', total: 0 });
+    this.rows.set(key, { port, name: '', firmware: '', abi: '', state: 'connecting', total: 0 });
     this.line(port, 'found; connecting');
     this.changed();
   }
@@ -41,6 +42,7 @@ export class BoardGrid {
     const row = this.rows.get(key);
     if (!row) return;
     if (event.type === 'probed') {
+      row.name = this.labelOf(event.probe.uniqueId) ?? event.probe.uniqueId ?? '';
       row.firmware = `${event.probe.implementation.name} ${event.probe.implementation.version}`;
       row.abi = event.probe.mpy?.label ?? 'no .mpy';
       row.state = 'planning';
@@ -62,7 +64,7 @@ export class BoardGrid {
   finish(key: string, report: BoardReport, result: string): void {
     const row = this.rows.get(key);
     if (!row) return;
-    row.name = boardName(report);
+    row.name = report.label ?? report.id ?? row.name;
     row.firmware = report.firmware ?? row.firmware;
     row.abi = report.abi ?? row.abi;
     row.state = result;
@@ -107,8 +109,9 @@ export class BoardGrid {
 
   private draw(): void {
     if (!this.live || !this.rows.size) return;
-    const header = ['board', 'firmware', 'ABI', 'state'].map((h) => c.bold(h));
-    const text = table([header, ...[...this.rows.values()].map((r) => [r.name, r.firmware || '…', r.abi || '…', r.state])]) + '\n';
+    const header = ['board', 'port', 'firmware', 'ABI', 'state'].map((h) => c.bold(h));
+    const rows = [...this.rows.values()].map((r) => [r.name || c.dim('…'), r.port, r.firmware || '…', r.abi || '…', r.state]);
+    const text = table([header, ...rows]) + '\n';
     this.out.write(text);
     this.drawnLines = text.split('\n').length - 1;
   }

@@ -16,10 +16,24 @@ import { boardSyncOptions, jsonReport, named, resultText, type SyncCliOptions } 
 import { BoardGrid } from './board-grid.ts';
 
 const POLL_MS = 500;
+const OPEN_RETRY_MS = 700;
+/** How long after a port appears a refusal to open it may still be the port settling. */
+const SETTLE_MS = 5_000;
+
+/** A port just plugged in that refused to open (permissions not set yet, or probed by ModemManager) is worth another try. */
+export function openMayYetSucceed(errorCode: string | null, msSinceAppeared: number): boolean {
+  return msSinceAppeared < SETTLE_MS && (errorCode === 'port-permission' || errorCode === 'port-busy' || errorCode === 'port-not-found');
+}
 
 export async function watchPorts(project: Project, opts: SyncCliOptions, roster: Roster): Promise<BoardReport[]> {
   const watchedPaths = (opts.port ?? []).filter((p) => p !== 'auto' && p !== 'virtual');
-  const grid = new BoardGrid(process.stderr, process.stderr.isTTY === true && !opts.json);
+  const grid = new BoardGrid(process.stderr, process.stderr.isTTY === true && !opts.json, (id) => {
+    try {
+      return roster.label(id);
+    } catch {
+      return null; // a roster damaged meanwhile: the board is shown by its id
+    }
+  });
   const commandCache = new CommandCache();
   const results: BoardReport[] = [];
   const syncing = new Map<string, { port: string; done: Promise<void> }>();
@@ -36,12 +50,25 @@ export async function watchPorts(project: Project, opts: SyncCliOptions, roster:
     present.add(port);
     grid.add(key, port);
     const names = { roster, ports: known };
-    const done = syncOneBoard(
-      port,
-      project,
-      boardSyncOptions(project, opts, false, commandCache, port, names, (m) => grid.log(m)),
-      (event) => grid.event(key, event),
-    ).then((raw) => {
+    const appeared = Date.now();
+    const once = () =>
+      syncOneBoard(
+        port,
+        project,
+        boardSyncOptions(project, opts, false, commandCache, port, names, (m) => grid.log(m)),
+        (event) => grid.event(key, event),
+      );
+    const done = (async () => {
+      let raw = await once();
+      // Just plugged in, the port may not be ready for a few seconds: udev still setting its
+      // permissions, ModemManager probing it. Tried again until it is, or that time is over.
+      while (openMayYetSucceed(raw.errorCode, Date.now() - appeared) && !stop.requested) {
+        grid.log(`${port}: ${raw.error}; trying again`);
+        await new Promise((resolve) => setTimeout(resolve, OPEN_RETRY_MS));
+        raw = await once();
+      }
+      return raw;
+    })().then((raw) => {
       const report = named(raw, opts, false, names);
       syncing.delete(key);
       if (report.passedOver) {

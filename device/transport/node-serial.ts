@@ -28,8 +28,17 @@ interface BindingPort {
   read(buffer: Buffer, offset: number, length: number): Promise<{ bytesRead: number }>;
   write(buffer: Buffer): Promise<void>;
   set(options: { dtr: boolean; rts: boolean; brk: boolean; cts: boolean; dsr: boolean }): Promise<void>;
+  get(): Promise<unknown>;
   close(): Promise<void>;
 }
+
+/**
+ * How often an open port is asked whether it is still there. A pty whose far end closed is hung
+ * up: its reads return 0 bytes, which the binding reads again for ever, so the read never fails;
+ * an ioctl on it fails with EIO (measured: `Input/output error, cannot get`).
+ */
+const HANGUP_CHECK_MS = 1_000;
+const HUNG_UP = /Input\/output error|EIO|ENXIO|No such device/i;
 
 type BindingError = Error & { canceled?: boolean };
 
@@ -92,6 +101,7 @@ class NodeSerialTransport implements Transport {
   private readonly state = new LinkState();
   private writeQueue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
+  private readonly hangupCheck: ReturnType<typeof setInterval>;
 
   constructor(
     path: string,
@@ -99,6 +109,13 @@ class NodeSerialTransport implements Transport {
   ) {
     this.label = path;
     void this.readLoop();
+    this.hangupCheck = setInterval(() => {
+      // Before a hang-up a pty answers "Inappropriate ioctl"; only a lost device answers EIO.
+      this.port.get().catch((error: unknown) => {
+        if (HUNG_UP.test(String((error as Error)?.message))) this.deviceLost(error);
+      });
+    }, HANGUP_CHECK_MS);
+    this.hangupCheck.unref();
   }
 
   get bytesWritten(): number {
@@ -151,6 +168,7 @@ class NodeSerialTransport implements Transport {
 
   private deviceLost(error: unknown): void {
     if (this.state.isEnded || this.closing) return;
+    clearInterval(this.hangupCheck);
     const detail = `the device went away (unplugged, reset, or the program behind it ended): ${(error as Error)?.message ?? String(error)}`;
     this.state.end(new TransportClosedError(this.label, detail, { cause: error }));
     // Release the fd (and its lock); pending reads and writes are cancelled with it.
@@ -158,6 +176,7 @@ class NodeSerialTransport implements Transport {
   }
 
   close(): Promise<void> {
+    clearInterval(this.hangupCheck);
     this.closing ??= this.closeInOrder();
     return this.closing;
   }

@@ -1,6 +1,7 @@
 /** The Transport contract against `serialport` on a real pseudo-terminal, whose far end is `cat`. */
 import { spawn } from 'node:child_process';
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { TransportClosedError } from '../../protocol/errors.ts';
 import { openNodeSerial } from '../../device/transport/node-serial.ts';
 import { transportContract } from '../helpers/transport-contract.ts';
 
@@ -41,4 +42,22 @@ describe('Transport contract: serialport over a pty', () => {
     },
     { deviceCanGoAway: true },
   );
+});
+
+describe('a pty whose far end goes away', () => {
+  it('is noticed within 2 s every time, though its reads then return nothing rather than failing (10 tries)', async () => {
+    const took: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const pty = await echoPty();
+      const transport = await openNodeSerial(pty.path);
+      transport.setReceiver(() => {});
+      const started = performance.now();
+      await pty.stop();
+      const reason = await Promise.race([transport.closed, new Promise<'pending'>((r) => setTimeout(() => r('pending'), 2_000))]);
+      expect(reason, `try ${i + 1}`).toBeInstanceOf(TransportClosedError);
+      took.push(Math.round(performance.now() - started));
+      await transport.close();
+    }
+    expect(took.every((ms) => ms < 2_000)).toBe(true);
+  });
 });

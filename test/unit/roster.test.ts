@@ -61,3 +61,15 @@ describe('the roster file', () => {
     expect(() => roster.read()).toThrow(/has no "boards" object/);
   });
 });
+
+describe('--watch-ports and a port just plugged in', () => {
+  it('tries again while the port settles (permissions, ModemManager), and never for other failures or later', async () => {
+    const { openMayYetSucceed } = await import('../../device/cli/watch-ports.ts');
+    expect(openMayYetSucceed('port-permission', 300)).toBe(true);
+    expect(openMayYetSucceed('port-busy', 4_000)).toBe(true);
+    expect(openMayYetSucceed('port-not-found', 100)).toBe(true);
+    expect(openMayYetSucceed('port-busy', 6_000)).toBe(false);
+    expect(openMayYetSucceed('transport-closed', 100)).toBe(false);
+    expect(openMayYetSucceed(null, 100)).toBe(false);
+  });
+});
