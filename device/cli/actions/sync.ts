@@ -29,6 +29,12 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
   const project = await readProjectOrSay(dir);
   const roster = project && openRosterOrSay(project, opts);
   if (project && roster && opts.watchPorts) {
+    if (opts.delete && !opts.yes) {
+      // Boards come and go while it runs: nobody is there to answer for each one.
+      process.stderr.write('mpysync: --watch-ports with --delete removes files from every board plugged in without asking: give --yes too\n');
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
     const { watchPorts } = await import('../watch-ports.ts');
     const reports = await watchPorts(project, opts, roster);
     if (!(await writeReport(opts, reports, project))) return;
