@@ -59,7 +59,10 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
   const reports = all.filter((r) => !r.passedOver);
   const passedOver = all.filter((r) => r.passedOver);
   if (passedOver.length && !opts.json) {
-    process.stderr.write(`mpysync: --retry-failed left ${passedOver.length} board(s) whose last sync went through: ${passedOver.map(boardName).join(', ')}\n`);
+    const rest = reports.length ? '' : '; none is left to sync';
+    process.stderr.write(
+      `mpysync: --retry-failed left ${passedOver.length} board(s) whose last sync went through: ${passedOver.map(boardName).join(', ')}${rest}\n`,
+    );
   }
   if (!(await writeReport(opts, reports, project))) return;
   if (opts.json)
