@@ -68,8 +68,14 @@ export class Roster {
     return { boards };
   }
 
+  /** The board's name, or null; a roster damaged since it was first read names nobody (that was said then). */
   label(id: string | null): string | null {
-    return id === null ? null : (this.read().boards[id]?.label ?? null);
+    if (id === null) return null;
+    try {
+      return this.read().boards[id]?.label ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Changes one board's entry, reading the file afresh first so that other writers' entries stay. */

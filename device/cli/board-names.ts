@@ -7,13 +7,7 @@ import type { BoardReport } from '../sync-runner.ts';
 /** The report with its id (the port's USB serial number where the firmware told none) and its roster label. */
 export function withName(report: BoardReport, roster: Roster | null, ports: readonly PortInfo[]): BoardReport {
   const id = report.id ?? usbSerial(report.port, ports);
-  let label: string | null = null;
-  try {
-    label = roster?.label(id) ?? null;
-  } catch {
-    // A roster damaged since the start was said then; the sync's result stands without a name.
-  }
-  return { ...report, id, label };
+  return { ...report, id, label: roster?.label(id) ?? null };
 }
 
 function usbSerial(port: string, ports: readonly PortInfo[]): string | null {

@@ -9,12 +9,23 @@ export interface ProgressView {
   stop(): void;
 }
 
-/** Bars only for a terminal (cli-progress is loaded then, and only then). */
-export async function progressFor(ports: string[]): Promise<ProgressView> {
-  if (!process.stderr.isTTY) return new LineProgress(ports);
+/**
+ * Bars only for a terminal (cli-progress is loaded then, and only then). `labelOf` gives the
+ * roster's name of a board once it is probed: its rows say "Table 3 · Ada (/dev/ttyACM0)" from then on.
+ */
+export async function progressFor(ports: string[], labelOf: (id: string | null) => string | null = () => null): Promise<ProgressView> {
+  const names = [...ports];
+  const named = (i: number, event: BoardEvent) => {
+    const label = event.type === 'probed' ? labelOf(event.probe.uniqueId) : null;
+    if (label) names[i] = `${label} (${ports[i]})`;
+  };
+  if (!process.stderr.isTTY) return new LineProgress(names, named);
   const { BarProgress } = await import('./progress-bars.ts');
-  return new BarProgress(ports);
+  return new BarProgress(names, named);
 }
+
+/** Renames a board's rows from its 'probed' event on. */
+export type NameFromEvent = (board: number, event: BoardEvent) => void;
 
 /** What a board's plan will do, in one line, said before the first byte is sent. */
 export function planLine(port: string, plan: Plan): string {
@@ -29,8 +40,12 @@ export function planLine(port: string, plan: Plan): string {
 }
 
 class LineProgress implements ProgressView {
-  constructor(private readonly ports: string[]) {}
+  constructor(
+    private readonly ports: string[],
+    private readonly named: NameFromEvent,
+  ) {}
   update(i: number, event: BoardEvent): void {
+    this.named(i, event);
     const port = this.ports[i]!;
     if (event.type === 'planned') process.stderr.write(planLine(port, event.plan) + '\n');
     if (event.type === 'file-done') process.stderr.write(`[${port}] sent ${event.remote} (${event.bytes} B)\n`);

@@ -27,13 +27,7 @@ export function openMayYetSucceed(errorCode: string | null, msSinceAppeared: num
 
 export async function watchPorts(project: Project, opts: SyncCliOptions, roster: Roster): Promise<BoardReport[]> {
   const watchedPaths = (opts.port ?? []).filter((p) => p !== 'auto' && p !== 'virtual');
-  const grid = new BoardGrid(process.stderr, process.stderr.isTTY === true && !opts.json, (id) => {
-    try {
-      return roster.label(id);
-    } catch {
-      return null; // a roster damaged meanwhile: the board is shown by its id
-    }
-  });
+  const grid = new BoardGrid(process.stderr, process.stderr.isTTY === true && !opts.json, (id) => roster.label(id));
   const commandCache = new CommandCache();
   const results: BoardReport[] = [];
   const syncing = new Map<string, { port: string; done: Promise<void> }>();

@@ -104,6 +104,11 @@ describe('a class synced as the boards are plugged in', () => {
     expect(existsSync(join(single, 'mpysync-roster.json'))).toBe(false);
     await runCliJson(['sync', single, '--all'], { env, timeoutMs: 60_000 });
     expect(Object.keys(JSON.parse(readFileSync(join(single, 'mpysync-roster.json'), 'utf8')).boards)).toEqual([first.id]);
+    // Named, it is named in the progress lines and the summary from its probe on.
+    await runCli(['label', '--port', first.port, 'Solo', '--roster', join(single, 'mpysync-roster.json')], { env });
+    const text = await runCli(['sync', single, '--all'], { env, timeoutMs: 60_000 });
+    expect(text.stderr).toContain(`[Solo (${first.port})] plan: 0 to send`);
+    expect(text.stdout).toMatch(new RegExp(`Solo \\(${first.port}\\) +micropython 1\\.27\\.0`));
   });
 
   it('--watch-ports with --delete asks for --yes first (nobody answers for each board); a damaged roster is said, naming it', async () => {

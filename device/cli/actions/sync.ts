@@ -151,7 +151,8 @@ export async function syncRound(
   showProgress: boolean,
   names: BoardNames = { roster: null, ports: [] },
 ): Promise<BoardReport[]> {
-  const progress: ProgressView | null = dryRun || !showProgress ? null : await progressFor(ports);
+  const labelOf = (id: string | null) => names.roster?.label(id) ?? null;
+  const progress: ProgressView | null = dryRun || !showProgress ? null : await progressFor(ports, labelOf);
   const reports = await Promise.all(
     ports.map((port, i) =>
       syncOneBoard(
