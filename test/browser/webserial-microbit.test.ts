@@ -189,6 +189,11 @@ test('WebSerial adapter against the qemu micro:bit: probe, plan, sync, and check
   // The page syncs it the micro:bit way: file bytes fed on the console, with credits, over WebSerial.
   expect(await board.locator('[data-fact=features]').textContent()).toBe('files fed on the console');
   expect(relayLog.connections).toBe(1);
+  // The same port picked again: its card is shown and the page says so; no second connection.
+  await page.getByRole('button', { name: 'Connect a board' }).click();
+  await expect.poll(() => page.getByRole('alert').first().textContent(), { timeout: STEP_MS }).toContain('WebSerial 0d28:0204 is connected already.');
+  expect(await page.locator('article[aria-label^="Board: "]').count()).toBe(1);
+  expect(relayLog.connections).toBe(1);
   // The adapter asserts DTR and RTS on open, as web-serial.ts promises.
   expect(await page.evaluate(() => (window as unknown as { __relayPort: { signals: object } }).__relayPort.signals)).toEqual({
     dataTerminalReady: true,
@@ -328,9 +333,10 @@ function installUsbStandIn({ url }: { url: string }): void {
       if (endpoint !== 1 || !configuration.interfaces[1]!.claimed) return { status: 'stall', data: undefined };
       while (!arrived.length) await new Promise<void>((done) => (waiting = done));
       const chunk = arrived.shift()!;
-      if (chunk.length > length) arrived.unshift(chunk.subarray(length));
-      const out = chunk.subarray(0, length);
-      return { status: 'ok', data: new DataView(out.buffer, out.byteOffset, out.byteLength) };
+      if (chunk.length > length) arrived.unshift(chunk.slice(length));
+      // A buffer of its own, as WebUSB gives: the polyfill's byte stream takes (detaches) it.
+      const out = chunk.slice(0, length);
+      return { status: 'ok', data: new DataView(out.buffer) };
     },
     async transferOut(endpoint: number, data: BufferSource) {
       if (endpoint !== 2 || !configuration.interfaces[1]!.claimed) return { status: 'stall', bytesWritten: 0 };
@@ -344,7 +350,16 @@ function installUsbStandIn({ url }: { url: string }): void {
     },
   };
   Object.defineProperty(navigator, 'serial', { value: undefined, configurable: true });
-  Object.defineProperty(navigator, 'usb', { value: { requestDevice: async () => device, getDevices: async () => [device] }, configurable: true });
+  // As in Chrome: getDevices() has only the devices this origin was granted through the picker (kept across visits).
+  const GRANTED = 'stand-in: usb device granted';
+  const usb = {
+    requestDevice: async () => {
+      localStorage.setItem(GRANTED, 'yes');
+      return device;
+    },
+    getDevices: async () => (localStorage.getItem(GRANTED) ? [device] : []),
+  };
+  Object.defineProperty(navigator, 'usb', { value: usb, configurable: true });
   (window as unknown as { __usbControls: typeof controls }).__usbControls = controls;
 }
 

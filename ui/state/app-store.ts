@@ -46,7 +46,16 @@ export class AppStore {
    */
   async addBoard(kind: BoardKind, label: string, openLink: () => Promise<OpenedLink>, options: { port?: unknown; plugged?: boolean } = {}): Promise<void> {
     if (options.port !== undefined) {
-      for (const [oldId, port] of this.ports) if (port === options.port && !this.boards.get(oldId)?.usable) this.remove(oldId);
+      for (const [oldId, port] of this.ports) {
+        if (port !== options.port) continue;
+        if (!this.boards.get(oldId)?.usable) this.remove(oldId);
+        else {
+          // The port picked again is connected already: show its card rather than fail to open it twice.
+          this.view.update((v) => ({ ...v, selected: oldId }));
+          this.notify(`${this.boards.get(oldId)!.view.label} is connected already.`);
+          return;
+        }
+      }
     }
     const id = `board-${this.nextId++}`;
     const board = new BoardController(
