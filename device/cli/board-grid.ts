@@ -7,7 +7,9 @@ import type { BoardReport } from '../sync-runner.ts';
 import { colours as c, table } from './output.ts';
 import { planLine } from './progress.ts';
 
-interface Row {
+export interface Row {
+  /** ok, problems or failed once the board's sync is over. */
+  finished?: string;
   port: string;
   name: string;
   firmware: string;
@@ -68,6 +70,7 @@ export class BoardGrid {
     row.firmware = report.firmware ?? row.firmware;
     row.abi = report.abi ?? row.abi;
     row.state = result;
+    row.finished = report.status;
     this.line(row.port, `${report.label ? `${report.label}: ` : ''}${result}`);
     this.changed();
   }
@@ -109,10 +112,32 @@ export class BoardGrid {
 
   private draw(): void {
     if (!this.live || !this.rows.size) return;
-    const header = ['board', 'port', 'firmware', 'ABI', 'state'].map((h) => c.bold(h));
-    const rows = [...this.rows.values()].map((r) => [r.name || c.dim('…'), r.port, r.firmware || '…', r.abi || '…', r.state]);
-    const text = table([header, ...rows]) + '\n';
+    const text = gridText([...this.rows.values()], (this.out.rows || 24) - 2);
     this.out.write(text);
     this.drawnLines = text.split('\n').length - 1;
   }
+}
+
+/**
+ * The grid as it fits `height` lines: every row while they fit; past that (30 boards in a small
+ * terminal, where redrawing above the screen's top would leave copies behind), the finished boards
+ * become one line of counts and the boards still busy keep their rows.
+ */
+export function gridText(rows: readonly Row[], height: number): string {
+  const line = (r: Row) => [r.name || c.dim('…'), r.port, r.firmware || '…', r.abi || '…', r.state];
+  const header = ['board', 'port', 'firmware', 'ABI', 'state'].map((h) => c.bold(h));
+  let text = table([header, ...rows.map(line)]) + '\n';
+  if (rows.length + 1 > height) {
+    const busy = rows.filter((r) => !r.finished);
+    const counts = new Map<string, number>();
+    for (const r of rows) if (r.finished) counts.set(r.finished, (counts.get(r.finished) ?? 0) + 1);
+    const done = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+    const shown = busy.slice(0, Math.max(1, height - 2));
+    text =
+      `${rows.length} boards: ${done || 'none finished'}${busy.length ? `; ${busy.length} busy` : ''}` +
+      (busy.length > shown.length ? ` (${busy.length - shown.length} not shown)` : '') +
+      '\n' +
+      (shown.length ? table([header, ...shown.map(line)]) + '\n' : '');
+  }
+  return text;
 }
