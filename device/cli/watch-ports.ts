@@ -25,7 +25,8 @@ export function openMayYetSucceed(errorCode: string | null, msSinceAppeared: num
   return msSinceAppeared < SETTLE_MS && (errorCode === 'port-permission' || errorCode === 'port-busy' || errorCode === 'port-not-found');
 }
 
-export async function watchPorts(project: Project, opts: SyncCliOptions, roster: Roster): Promise<BoardReport[]> {
+/** The boards synced, in the order they finished; `abandoned`: a second Ctrl-C left some syncing (the caller exits now). */
+export async function watchPorts(project: Project, opts: SyncCliOptions, roster: Roster): Promise<{ reports: BoardReport[]; abandoned: boolean }> {
   const watchedPaths = (opts.port ?? []).filter((p) => p !== 'auto' && p !== 'virtual');
   const grid = new BoardGrid(process.stderr, process.stderr.isTTY === true && !opts.json, (id) => roster.label(id));
   const commandCache = new CommandCache();
@@ -94,9 +95,10 @@ export async function watchPorts(project: Project, opts: SyncCliOptions, roster:
       results.push(report);
     }
   }
+  const abandoned = syncing.size > 0;
   grid.stop();
   stop.dispose();
-  return results;
+  return { reports: [...results], abandoned };
 }
 
 /** SIGINT or SIGTERM asks to stop (`first`); a second one asks to stop now (`second`). */

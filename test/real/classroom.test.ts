@@ -197,6 +197,23 @@ describe('a class synced as the boards are plugged in', () => {
     expect(kept[first.id].last).toMatchObject({ status: 'problems', refused: ['lib/turbo.mpy'] });
   });
 
+  it('a second Ctrl-C stops at once: the board still syncing is in the summary as stopped, and the command ends', async () => {
+    const slow = await startVirtualBoard({ baud: 9600, listed: true, env: { ...process.env, ...env } });
+    try {
+      const run = new RunningCli(['sync', project, '--watch-ports', '--json'], env);
+      await run.until('the slow board to be planned', () => run.stderr.includes(`[${slow.port}] plan:`));
+      run.child.kill('SIGINT');
+      await run.until('the wait to be said', () => run.stderr.includes('waiting for 1 board(s) still syncing; Ctrl-C again stops at once'));
+      const started = performance.now();
+      expect(await run.interrupt()).toBe(1); // a sync did not finish; no board was out of reach
+      expect(performance.now() - started).toBeLessThan(3_000);
+      const stopped = run.lines.at(-1)!.boards.find((b: any) => b.port === slow.port);
+      expect(stopped).toMatchObject({ status: 'failed', error: 'stopped by Ctrl-C before its sync finished' });
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('--retry-failed syncs only the board whose last sync failed', async () => {
     const slowAgain = await startListed({ persist: slowDir });
     const { result, json } = await runCliJson(['sync', project, '--all', '--port', microbit.port, '--retry-failed'], { env, timeoutMs: 120_000 });

@@ -36,12 +36,15 @@ async function run(dir: string, opts: SyncCliOptions, dryRun: boolean): Promise<
       return;
     }
     const { watchPorts } = await import('../watch-ports.ts');
-    const reports = await watchPorts(project, opts, roster);
-    if (!(await writeReport(opts, reports, project))) return;
-    // JSON lines throughout: a line per board as it finished, then the summary on one line.
-    if (opts.json) process.stdout.write(JSON.stringify(reportsJson(reports, false)) + '\n');
-    else process.stdout.write(describeReports(reports, false, false));
-    process.exitCode = exitCodeOf(reports);
+    const { reports, abandoned } = await watchPorts(project, opts, roster);
+    if (await writeReport(opts, reports, project)) {
+      // JSON lines throughout: a line per board as it finished, then the summary on one line.
+      if (opts.json) process.stdout.write(JSON.stringify(reportsJson(reports, false)) + '\n');
+      else process.stdout.write(describeReports(reports, false, false));
+      process.exitCode = exitCodeOf(reports);
+    }
+    // Stopped at once: the boards still syncing are not waited for (each write lands whole or not at all).
+    if (abandoned) process.exit();
     return;
   }
   const listing = roster ? await resolvePorts(opts) : null;
@@ -281,7 +284,8 @@ export function exitCodeOf(reports: BoardReport[]): number {
 
 /** The board could not be reached, or the link to it was lost on the way: exit code 2. */
 function lostBoard(r: BoardReport): boolean {
-  return r.error !== null && (!r.plan || r.errorCode === 'transport-closed' || r.errorCode === 'raw-repl-timeout');
+  // A sync stopped by the user (a second Ctrl-C of --watch-ports) failed, but nothing was out of reach.
+  return r.error !== null && r.errorCode !== 'interrupted' && (!r.plan || r.errorCode === 'transport-closed' || r.errorCode === 'raw-repl-timeout');
 }
 
 export function jsonReport(r: BoardReport) {
