@@ -57,7 +57,8 @@ export class BoardOverview extends LitElement {
       tr[aria-selected='true'] td {
         background: var(--mps-info-bg);
       }
-      .name {
+      /* A cell of its own inside the td: a flex td is no table cell, and its borders drift. */
+      .name > div {
         display: flex;
         align-items: center;
         gap: 0.4rem;
@@ -118,7 +119,7 @@ export class BoardOverview extends LitElement {
     return html`
       <tr data-board-id=${b.id} data-board=${name} aria-selected=${String(b.id === this.selected)}>
         <td class="name">
-          ${
+          <div>${
             this.editing === b.id
               ? html`<input
                   aria-label=${`Name for ${b.label}`}
@@ -135,7 +136,7 @@ export class BoardOverview extends LitElement {
                   >
                     Rename
                   </button>`
-          }
+          }</div>
         </td>
         <td class="firmware">${b.probe ? firmwareLabel(b.probe) : '…'}</td>
         <td class="abi">${b.probe ? abiLabel(b.probe) : '…'}</td>
