@@ -3,8 +3,8 @@
  * behind a USB-serial bridge (CP2102, CH340) would carry them, 8N1, so 10 bits per byte.
  *
  * `LinkPacer` is the pure arithmetic (no clock, no timers, tested in test/unit/link-pacer.test.ts);
- * `PacedPipe` applies it with a timer that wakes every few milliseconds and hands on, in one piece,
- * every byte the elapsed time allows, so pacing costs a few hundred wake-ups a second and never one
+ * `PacedPipe` applies it with a timer that wakes every 16 ms and hands on, in one piece,
+ * every byte the elapsed time allows, so pacing costs about 60 wake-ups a second and never one
  * per byte. Neither changes, drops or reorders a byte.
  */
 
@@ -74,8 +74,12 @@ export class LinkPacer {
   }
 }
 
-/** How often a busy pipe wakes to hand on what the elapsed time allows. */
-export const PACE_SLICE_MS = 4;
+/**
+ * How often a busy pipe wakes to hand on what the elapsed time allows: as often as an FTDI bridge's
+ * default latency timer flushes. 4 ms cost 30 boards at 115200 baud 12.4 s of CPU against 10.0 s
+ * (docs/benchmark.md): on a VM each wake-up costs about 175 µs.
+ */
+export const PACE_SLICE_MS = 16;
 
 export interface PacedPipeOptions {
   /** Milliseconds from a monotonic clock; default performance.now. */
