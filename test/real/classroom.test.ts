@@ -115,6 +115,9 @@ describe('a class synced as the boards are plugged in', () => {
     const run = await runCli(['sync', project, '--watch-ports', '--delete'], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--watch-ports with --delete removes files from every board plugged in without asking: give --yes too/);
+    const privateBoard = await runCli(['label', '--port', 'virtual', 'Nobody'], { env });
+    expect(privateBoard.code).toBe(2);
+    expect(privateBoard.stderr).toMatch(/a private virtual board \(--port virtual\) has a new id every time/);
     const damaged = join(dir, 'damaged.json');
     writeFileSync(damaged, '{"boards": ');
     const bad = await runCli(['sync', project, '--all', '--roster', damaged], { env });

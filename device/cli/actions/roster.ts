@@ -15,6 +15,11 @@ export async function runLabel(name: string, opts: RosterOptions & { port: strin
   const label = name.trim();
   const roster = new Roster(rosterPath(process.cwd(), opts.roster));
   if (!label) return usage('give the board a name that is not empty, e.g. mpysync label "Table 3 · Ada"');
+  if (opts.port === 'virtual') {
+    return usage(
+      'a private virtual board (--port virtual) has a new id every time; start one that keeps its id with `mpysync virtual --persist DIR` and name that',
+    );
+  }
   try {
     roster.read();
   } catch (error) {
