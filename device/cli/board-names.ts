@@ -24,7 +24,12 @@ export function boardName(r: Pick<BoardReport, 'label' | 'port'>): string {
 export function lastSyncWentThrough(roster: Roster, ports: readonly PortInfo[], port: string) {
   return (probe: BoardProbe): boolean => {
     const id = probe.uniqueId ?? usbSerial(port, ports);
-    const status = id === null ? undefined : roster.read().boards[id]?.last?.status;
+    let status;
+    try {
+      status = id === null ? undefined : roster.read().boards[id]?.last?.status;
+    } catch {
+      // Damaged since the command began (that is said when it is written): the board is synced.
+    }
     return status === 'ok' || status === 'problems';
   };
 }
