@@ -3,8 +3,6 @@
  * micro:bit: no os.stat, no statvfs, 7 KB of heap) to today, so it uses only what 1.9 has and
  * guards everything else. Each line is `key=<repr(value)>`. It deletes its own names at the end:
  * globals live on in the raw REPL, and a 7 KB heap has no room for leftovers.
- * `uid` is `machine.unique_id()` in hex (the virtual board, whose port has no `machine`, keeps
- * an id of its own as a builtin name: device/virtual/wasm-board.ts).
  */
 export const PROBE_SNIPPET = `import sys
 try:
@@ -61,11 +59,21 @@ try:
 except Exception:
  _p('raw8',False)
 _p('conin',sys.platform=='microbit' and _h('microbit','uart') and _h('micropython','kbd_intr'))
-try:
+del _p,_i,_b,_n,_c,_s,_h
+`;
+
+/**
+ * The board's id: `machine.unique_id()` as a bytes literal (hex is made on the host: no code for it
+ * here), else what a virtual board keeps as a builtin name (device/virtual/wasm-board.ts), else None.
+ * Apart from the probe because its code takes 336 B of the micro:bit's heap: run with the probe,
+ * it would lower the free heap the probe measures, by which the write commands are sized. It goes
+ * with the probe where the board compiles as the code streams in (raw-paste), else with the index.
+ */
+export const ID_SNIPPET = `try:
  _u=__import__('machine').unique_id()
 except:
  try:_u=_mpy_uid
  except:_u=None
-_p('uid',_u)
-del _p,_i,_b,_n,_c,_s,_h,_u
+print('uid='+repr(_u))
+del _u
 `;

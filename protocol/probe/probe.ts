@@ -1,8 +1,9 @@
 import { MpysyncError } from '../errors.ts';
 import { decodeBoardMpy, releasesForMpy, type BoardAbi } from '../mpy/index.ts';
 import { parsePyLiteral, type PyValue } from '../python/parse-literal.ts';
-import { PROBE_SNIPPET } from './probe-program.ts';
-import { runReadOnly, type RawRepl } from '../repl/index.ts';
+import { ID_SNIPPET, PROBE_SNIPPET } from './probe-program.ts';
+import { pySource } from '../python/literal.ts';
+import { runReadOnly, type ExecMode, type RawRepl } from '../repl/index.ts';
 
 export interface BoardProbe {
   implementation: { name: string; version: string; machine: string | null; build: string | null };
@@ -46,11 +47,23 @@ export class ProbeError extends MpysyncError {
   }
 }
 
-/** Runs the probe program (one round trip) and decodes what the board said. */
+/**
+ * Runs the probe program and decodes what the board said: one round trip, two on a board without
+ * raw-paste, where the id is asked apart so as not to weigh on the heap the probe measures.
+ */
 export async function probeBoard(repl: RawRepl): Promise<BoardProbe> {
   // Right after entering, a board without raw-paste has just been reset: no reset of its own.
-  const stdout = await runReadOnly(repl, PROBE_SNIPPET, { timeoutMs: 15_000, freshHeapIfPlain: true });
-  return parseProbeOutput(stdout, repl.rawPaste === 'supported');
+  const program = (mode: ExecMode) => (mode === 'raw-paste' ? pySource(PROBE_SNIPPET, ID_SNIPPET) : PROBE_SNIPPET);
+  const stdout = await runReadOnly(repl, program, { timeoutMs: 15_000, freshHeapIfPlain: true });
+  const probe = parseProbeOutput(stdout, repl.rawPaste === 'supported');
+  if (!stdout.includes('uid=')) probe.uniqueId = parseUniqueId(await runReadOnly(repl, ID_SNIPPET, { timeoutMs: 15_000 }));
+  return probe;
+}
+
+/** The id ID_SNIPPET printed, in hex, or null. */
+export function parseUniqueId(stdout: string): string | null {
+  const line = stdout.split(/\r?\n/).find((l) => l.startsWith('uid='));
+  return line ? hex(parsePyLiteral(line.slice(4).trim())) : null;
 }
 
 export function parseProbeOutput(stdout: string, rawPaste: boolean): BoardProbe {

@@ -1,9 +1,9 @@
 import { runReadOnly } from '../repl/index.ts';
 import { planSync, remotePath, type LocalFile, type Plan, type RemoteIndex } from '../plan/plan.ts';
-import { parseProbeOutput, type BoardProbe } from '../probe/probe.ts';
+import { parseProbeOutput, parseUniqueId, type BoardProbe } from '../probe/probe.ts';
 import { pySource } from '../python/literal.ts';
 import { indexSnippet } from '../board-index/index-program.ts';
-import { PROBE_SNIPPET } from '../probe/probe-program.ts';
+import { ID_SNIPPET, PROBE_SNIPPET } from '../probe/probe-program.ts';
 import { fetchRemoteIndex, parseIndexOutput } from '../board-index/board-index.ts';
 import type { ExecMode, RawRepl } from '../repl/index.ts';
 import { transferSettings } from '../transfer/index.ts';
@@ -43,13 +43,20 @@ export async function probeAndPlan(
     // Probe and index in one program — one round trip fewer on every sync — where the board
     // compiles while the code streams in (raw-paste). Plain raw mode buffers the whole program
     // first, which boards that old (the micro:bit: 7 KB of heap) cannot afford: two programs.
-    const combined = pySource(PROBE_SNIPPET, `print('${INDEX_MARK}')\n`, indexSnippet(options.dest, candidates, folders));
+    // The board's id goes with the probe there, and with the index here (probe-program.ts, ID_SNIPPET).
+    const combined = pySource(PROBE_SNIPPET, ID_SNIPPET, `print('${INDEX_MARK}')\n`, indexSnippet(options.dest, candidates, folders));
     const program = (mode: ExecMode) => (mode === 'raw-paste' ? combined : PROBE_SNIPPET);
     const stdout = await runReadOnly(repl, program, { timeoutMs: 60_000, freshHeapIfPlain: true });
     const at = stdout.indexOf(INDEX_MARK);
     probe = parseProbeOutput(at < 0 ? stdout : stdout.slice(0, at), repl.rawPaste === 'supported');
-    index =
-      at < 0 ? await fetchRemoteIndex(repl, options.dest, candidates, folders, resetAfterIndex(probe)) : parseIndexOutput(stdout.slice(at + INDEX_MARK.length));
+    if (at < 0) {
+      const indexed = await runReadOnly(repl, pySource(ID_SNIPPET, indexSnippet(options.dest, candidates, folders)), {
+        timeoutMs: 60_000,
+        ...resetAfterIndex(probe),
+      });
+      probe.uniqueId = parseUniqueId(indexed);
+      index = parseIndexOutput(indexed);
+    } else index = parseIndexOutput(stdout.slice(at + INDEX_MARK.length));
   }
   const probeMs = options.probe ? 0 : Math.round(performance.now() - started);
   const plan = planSync({ local: files, board: probe, index, dest: options.dest, deleteExtraneous: options.deleteExtraneous });

@@ -69,7 +69,7 @@ export function transferSettings(board: BoardProbe): TransferSettings {
   return {
     commandBytes,
     pieceBytes,
-    // On the micro:bit (5.4 KB free as the probe measured it before it read the id; 5.1 KB since) programs of definitions and steps
+    // On the micro:bit (5.4 KB free as the probe measures it) programs of definitions and steps
     // of 2.1 and 2.4 KB compiled right after a soft reset and 2.9 KB raised MemoryError: a third
     // of the free heap, on a board just reset (freshHeap).
     programBytes: Math.max(384, Math.min(32 * 1024, Math.floor(mem / (freshHeap ? 3 : 5)))),
