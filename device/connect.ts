@@ -14,9 +14,6 @@ export interface OpenedBoard {
   close(): Promise<void>;
 }
 
-/** How a `--port virtual` board is named: "virtual board /dev/pts/3". */
-export const PRIVATE_BOARD_LABEL = 'virtual board ';
-
 /** The port could not be found, opened, or did not speak MicroPython: exit code 2. */
 export class ConnectError extends MpysyncError {
   override name = 'ConnectError';
@@ -34,7 +31,7 @@ export async function openTransport(
     const board = await startVirtualBoard();
     try {
       const transport = await openNodeSerial(board.port);
-      return { transport, label: `${PRIVATE_BOARD_LABEL}${board.port}`, dispose: board.stop };
+      return { transport, label: `virtual board ${board.port}`, dispose: board.stop };
     } catch (error) {
       await board.stop();
       throw error;

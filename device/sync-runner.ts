@@ -1,13 +1,10 @@
 import { MpysyncError } from '../protocol/errors.ts';
-import { probeBoard, type BoardProbe } from '../protocol/probe/probe.ts';
-import { boardIdentity, emptyReport, syncBoard, type BoardEvent, type SyncBoardOptions, type SyncReport } from '../protocol/session/sync-board.ts';
+import { emptyReport, syncBoard, type BoardEvent, type SyncBoardOptions, type SyncReport } from '../protocol/session/sync-board.ts';
 import { openBoard, type OpenedBoard } from './connect.ts';
 import type { Project } from './project-files.ts';
 
 export interface SyncOptions extends Omit<SyncBoardOptions, 'problems' | 'probe' | 'plan'> {
   notice?: (message: string) => void;
-  /** Once probed, true leaves the board as it is (`--retry-failed`: its last sync went through): the report says `passedOver`. */
-  passOver?: (probe: BoardProbe) => boolean;
 }
 
 /** One board's result, as the CLI prints it: the orchestrator's report and the port it was on. */
@@ -15,29 +12,11 @@ export interface BoardReport extends SyncReport {
   port: string;
   /** The roster's name for the board (device/roster.ts), else null. */
   label: string | null;
-  /** Probed and left alone (SyncOptions.passOver). */
-  passedOver?: true;
 }
 
 /** Opens the port, runs the one orchestration of a sync (protocol/session/sync-board.ts), closes. Never throws. */
 export function syncOneBoard(portSpec: string, project: Project, options: SyncOptions, onEvent: (event: BoardEvent) => void = () => {}): Promise<BoardReport> {
-  return onOneBoard(
-    portSpec,
-    options.notice,
-    async (board): Promise<SyncReport & { passedOver?: true }> => {
-      let probe: BoardProbe | undefined;
-      if (options.passOver) {
-        try {
-          probe = await probeBoard(board.repl);
-        } catch (error) {
-          return { ...emptyReport(), ...unreachable(error) };
-        }
-        if (options.passOver(probe)) return { ...emptyReport(), ...boardIdentity(probe), status: 'ok', completed: true, passedOver: true };
-      }
-      return syncBoard(board, project.files, { ...options, problems: project.problems, probe }, onEvent);
-    },
-    emptyReport,
-  );
+  return onOneBoard(portSpec, options.notice, (board) => syncBoard(board, project.files, { ...options, problems: project.problems }, onEvent), emptyReport);
 }
 
 /**

@@ -6,13 +6,14 @@ import type { BoardReport } from '../sync-runner.ts';
 
 /** The report with its id (the port's USB serial number where the firmware told none) and its roster label. */
 export function withName(report: BoardReport, roster: Roster | null, ports: readonly PortInfo[]): BoardReport {
-  const id = report.id ?? usbSerial(report.port, ports);
+  const id = boardId(report.id, report.port, ports);
   return { ...report, id, label: roster?.label(id) ?? null };
 }
 
-function usbSerial(port: string, ports: readonly PortInfo[]): string | null {
+/** A board's id: the firmware's `machine.unique_id()`, else its port's (a virtual board's, a USB serial number), else null. */
+export function boardId(firmwareId: string | null, port: string, ports: readonly PortInfo[]): string | null {
   const found = ports.find((p) => p.path === port);
-  return found?.id ?? found?.serialNumber ?? null;
+  return firmwareId ?? found?.id ?? found?.serialNumber ?? null;
 }
 
 /** "Table 3 · Ada (/dev/ttyACM0)", or the port alone. */
@@ -23,7 +24,7 @@ export function boardName(r: Pick<BoardReport, 'label' | 'port'>): string {
 /** `--retry-failed`: a board whose last sync went through (ok, or problems in the code itself) is left as it is. */
 export function lastSyncWentThrough(roster: Roster, ports: readonly PortInfo[], port: string) {
   return (probe: BoardProbe): boolean => {
-    const id = probe.uniqueId ?? usbSerial(port, ports);
+    const id = boardId(probe.uniqueId, port, ports);
     let status;
     try {
       status = id === null ? undefined : roster.read().boards[id]?.last?.status;

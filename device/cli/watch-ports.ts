@@ -64,7 +64,7 @@ export async function watchPorts(project: Project, opts: SyncCliOptions, roster:
       }
       return raw;
     })().then((raw) => {
-      const report = named(raw, opts, false, names);
+      const report = named(raw, opts, false, names, port);
       syncing.delete(key);
       if (report.passedOver) {
         grid.finish(key, report, 'left as it is: its last sync went through (--retry-failed)');
@@ -73,8 +73,6 @@ export async function watchPorts(project: Project, opts: SyncCliOptions, roster:
       results.push(report);
       grid.finish(key, report, resultText(report));
       if (opts.json) process.stdout.write(JSON.stringify(jsonReport(report)) + '\n');
-      // Gone while it synced (unplugged): back again is a new board to sync.
-      if (!known.some((p) => p.path === port) && !existsSync(port)) present.delete(port);
     });
     syncing.set(key, { port, done });
   };

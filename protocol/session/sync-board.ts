@@ -36,6 +36,8 @@ export interface ProjectProblem {
 export interface SyncBoardOptions {
   /** Destination folder on the board; '' is its current folder. */
   dest: string;
+  /** Once probed, true leaves the board as it is (`--retry-failed`: its last sync went through); the report says `passedOver`. */
+  passOver?: (probe: BoardProbe) => boolean;
   deleteExtraneous?: boolean;
   /** Plan only: nothing is written. */
   dryRun?: boolean;
@@ -95,6 +97,8 @@ export interface SyncReport extends SyncOutcome {
   /** The packages sent with the project's files (its `mpysync.json`), with their versions and files. */
   packages: ResolvedPackage[];
   plan: Plan | null;
+  /** Probed and left as it is (SyncBoardOptions.passOver). */
+  passedOver?: true;
   /** Bytes written to the link during this job, and of them, by the transfer alone. */
   wireBytesSent: number;
   transferWireBytes: number;
@@ -152,6 +156,11 @@ export async function syncBoard(
     }
     Object.assign(report, boardIdentity(probe));
     onEvent({ type: 'probed', probe });
+    if (options.passOver?.(probe)) {
+      report.completed = true;
+      report.passedOver = true;
+      return report;
+    }
     if (options.plan && options.checked) {
       report.problems = options.checked;
     } else if (options.compiler) {

@@ -4,6 +4,7 @@ import { Roster, rosterPath } from '../../roster.ts';
 import { EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c, printJson, table } from '../output.ts';
 import { withBoard } from '../with-board.ts';
+import { boardId } from '../board-names.ts';
 
 interface RosterOptions {
   roster?: string;
@@ -28,7 +29,7 @@ export async function runLabel(name: string, opts: RosterOptions & { port: strin
   await withBoard(opts.port, async (board) => {
     const probe = await probeBoard(board.repl);
     // The firmware's unique id, else the USB serial number, as every board's report names it.
-    const id = probe.uniqueId ?? (await listPorts()).find((p) => p.path === board.label)?.serialNumber ?? null;
+    const id = boardId(probe.uniqueId, board.label, probe.uniqueId ? [] : await listPorts());
     if (id === null) {
       return usage(
         `${board.label} tells no id (its firmware has no machine.unique_id() and its port no USB serial number), so the roster could not know it again; ` +

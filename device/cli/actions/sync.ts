@@ -13,7 +13,6 @@ import { Roster, rosterPath } from '../../roster.ts';
 import { boardName, lastSyncWentThrough, withName } from '../board-names.ts';
 import { readProject, type Project } from '../../project-files.ts';
 import { syncOneBoard, type BoardReport, type SyncOptions } from '../../sync-runner.ts';
-import { PRIVATE_BOARD_LABEL } from '../../connect.ts';
 import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE } from '../exit-codes.ts';
 import { colours as c, formatBytes, printJson, table } from '../output.ts';
 import { confirmRemoval, FEW_FILES } from '../confirm.ts';
@@ -163,7 +162,7 @@ export async function syncRound(
         project,
         boardSyncOptions(project, opts, dryRun, commandCache, port, names, (m) => progress?.log(m) ?? say(m)),
         (event) => progress?.update(i, event),
-      ).then((report) => named(report, opts, dryRun, names)),
+      ).then((report) => named(report, opts, dryRun, names, port)),
     ),
   );
   progress?.stop();
@@ -216,10 +215,10 @@ function keepsRoster(roster: Roster, opts: SyncCliOptions): boolean {
 }
 
 /** The board's id and label; a finished sync is the board's last in the roster (keepsRoster). */
-export function named(report: BoardReport, opts: SyncCliOptions, dryRun: boolean, names: BoardNames): BoardReport {
+export function named(report: BoardReport, opts: SyncCliOptions, dryRun: boolean, names: BoardNames, portSpec: string): BoardReport {
   const done = withName(report, names.roster, names.ports);
   // A private board (--port virtual) has a new id every time: nothing to remember it by.
-  if (!dryRun && !done.passedOver && names.roster && keepsRoster(names.roster, opts) && !done.port.startsWith(PRIVATE_BOARD_LABEL)) {
+  if (!dryRun && !done.passedOver && names.roster && keepsRoster(names.roster, opts) && portSpec !== 'virtual') {
     try {
       names.roster.recordSync(done, new Date());
     } catch (error) {
